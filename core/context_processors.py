@@ -1,0 +1,31 @@
+"""Template context every page gets: site names, navigation and the unread count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from core import permissions as gate
+from core.registry import nav_items
+
+
+def platform(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    context: dict[str, Any] = {"xn_site_name": settings.XN_SITE_NAME, "xn_office_name": settings.XN_OFFICE_NAME}
+    if user is None or not user.is_authenticated:
+        return context
+    nav = []
+    for item in nav_items():
+        if gate.can(user, item.perm):
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            nav.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"})
+    from core.notify import unread_count
+
+    context.update({"nav": nav, "unread_count": unread_count(user), "role_label": user.get_role_display()})
+    return context

@@ -1,0 +1,53 @@
+"""Extension points filled by the apps at start-up, so that the shell (home page,
+navigation, demo data) knows nothing of the domain apps.
+
+* ``nav_item``: an entry of the top navigation, shown when the user holds ``perm``;
+* ``home_panel``: a block of a role's home page — a callable ``(request) -> dict | None``
+  rendered with its template (None hides it);
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    perm: str
+    order: int = 100
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    key: str
+    template: str
+    perm: str
+    build: Callable[[Any], dict[str, Any] | None]
+    order: int = 100
+
+
+_nav: list[NavItem] = []
+_panels: list[HomePanel] = []
+
+
+def nav_item(label: str, url_name: str, perm: str, order: int = 100, group: str = "") -> None:
+    _nav.append(NavItem(label, url_name, perm, order, group))
+    _nav.sort(key=lambda item: item.order)
+
+
+def home_panel(key: str, template: str, perm: str, build: Callable[[Any], dict[str, Any] | None], order: int = 100) -> None:
+    _panels.append(HomePanel(key, template, perm, build, order))
+    _panels.sort(key=lambda panel: panel.order)
+
+
+def nav_items() -> list[NavItem]:
+    return list(_nav)
+
+
+def home_panels() -> list[HomePanel]:
+    return list(_panels)

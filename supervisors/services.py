@@ -1,0 +1,71 @@
+"""Writes of the roster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.permissions import Role
+from org.validators import normalise_phone, validate_mobile
+from supervisors.models import Supervisor
+
+FIELDS = ("code", "name", "user", "employer", "phone", "term_start", "term_end", "status", "note")
+
+
+def _validate(fields: dict[str, Any], supervisor: Supervisor | None) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    if not (fields.get("code") or "").strip():
+        errors["code"] = _("请填写编号。")
+    elif Supervisor.objects.filter(code=fields["code"]).exclude(pk=getattr(supervisor, "pk", None)).exists():
+        errors["code"] = _("编号已被使用。")
+    if fields.get("employer") is None:
+        errors["employer"] = _("请选择工作单位（用于回避）。")
+    start, end = fields.get("term_start"), fields.get("term_end")
+    if start and end and end <= start:
+        errors["term_end"] = _("任期结束须晚于任期开始。")
+    user = fields.get("user")
+    if user is not None:
+        if user.role != Role.SUPERVISOR:
+            errors["user"] = _("登录账号的角色必须是“效能监督员”。")
+        elif Supervisor.objects.filter(user=user).exclude(pk=getattr(supervisor, "pk", None)).exists():
+            errors["user"] = _("该账号已对应另一名监督员。")
+    phone = fields.get("phone") or ""
+    if phone:
+        try:
+            validate_mobile(phone)
+            fields["phone"] = normalise_phone(phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+def supervisor_create(*, actor: Any, audit: bool = True, **fields: Any) -> Supervisor:
+    if set(fields) - set(FIELDS):
+        raise TypeError(f"unknown fields {set(fields) - set(FIELDS)}")
+    fields = _validate(dict(fields), None)
+    with transaction.atomic():
+        supervisor = Supervisor.objects.create(**fields)
+        if audit:
+            audit_record(action="supervisors.supervisor.create", actor=actor, obj=supervisor)
+    return supervisor
+
+
+def supervisor_update(*, actor: Any, supervisor: Supervisor, **fields: Any) -> Supervisor:
+    if set(fields) - set(FIELDS):
+        raise TypeError(f"unknown fields {set(fields) - set(FIELDS)}")
+    merged = _validate({k: fields.get(k, getattr(supervisor, k)) for k in FIELDS}, supervisor)
+    fields = {k: merged[k] for k in fields}
+    changes = {k: {"from": str(getattr(supervisor, k)), "to": str(v)} for k, v in fields.items() if getattr(supervisor, k) != v}
+    if not changes:
+        return supervisor
+    with transaction.atomic():
+        Supervisor.objects.filter(pk=supervisor.pk).update(**fields)
+        supervisor.refresh_from_db()
+        audit_record(action="supervisors.supervisor.update", actor=actor, obj=supervisor, detail=changes)
+    return supervisor

@@ -1,0 +1,21 @@
+"""The API's routes (/api/v1/…). Each app contributes a router in its ``api.py``."""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from accounts.api import router as accounts_router
+from core.api_views import NotificationViewSet, PolicyInForceView, WorkingDaysView
+from org.api import router as org_router
+from supervisors.api import router as supervisors_router
+
+core_router = SimpleRouter()
+core_router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("core/working-days/", WorkingDaysView.as_view(), name="working-days"),
+    path("core/policy/", PolicyInForceView.as_view(), name="policy-in-force"),
+    path("core/", include(core_router.urls)),
+    path("org/", include(org_router.urls)),
+    path("accounts/", include(accounts_router.urls)),
+    path("supervisors/", include(supervisors_router.urls)),
+]
