@@ -22,7 +22,7 @@ from org.choices import StaffRole, UnitKind
 from org.models import Enterprise, Staff, Unit, UnitCategory
 from org.validators import uscc_check_char
 
-PASSWORD = "Test@Pass2026"
+PASSWORD = "Test@Pass2026"  # noqa: S105 (test personas only)
 _seq = itertools.count(1)
 
 
@@ -34,12 +34,19 @@ def category(code: str = "gov_public") -> UnitCategory:
     return UnitCategory.objects.get(code=code)
 
 
-def make_unit(name: str | None = None, *, kind: str = UnitKind.DEPARTMENT, parent: Unit | None = None,
-              category_code: str = "gov_public", **extra: Any) -> Unit:
+def make_unit(
+    name: str | None = None, *, kind: str = UnitKind.DEPARTMENT, parent: Unit | None = None, category_code: str = "gov_public", **extra: Any
+) -> Unit:
     name = name or unique("测试单位")
     return org_services.unit_create(
-        actor=None, name=name, code=extra.pop("code", unique("U")), kind=kind, parent=parent,
-        category=category(category_code) if kind == UnitKind.DEPARTMENT else None, audit=False, **extra,
+        actor=None,
+        name=name,
+        code=extra.pop("code", unique("U")),
+        kind=kind,
+        parent=parent,
+        category=category(category_code) if kind == UnitKind.DEPARTMENT else None,
+        audit=False,
+        **extra,
     )
 
 
@@ -63,7 +70,11 @@ def credit_code(serial: int) -> str:
 def make_enterprise(name: str | None = None, **extra: Any) -> Enterprise:
     serial = next(_seq)
     return org_services.enterprise_create(
-        actor=None, name=name or f"测试企业{serial}有限公司", credit_code=extra.pop("credit_code", credit_code(serial)), audit=False, **extra
+        actor=None,
+        name=name or f"测试企业{serial}有限公司",
+        credit_code=extra.pop("credit_code", credit_code(serial)),
+        audit=False,
+        **extra,
     )
 
 
@@ -91,13 +102,28 @@ class World:
     PERSONAS = ("office", "office_head", "supervisor", "liaison_a", "head_a", "liaison_b", "viewer", "rater", "admin")
 
 
+def ensure_defaults() -> None:
+    """Reload what the data migrations load (categories, default policies, the audit chain
+    head): transactional tests flush the database after each test."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in ("core.migrations.0002_default_policies", "org.migrations.0002_default_categories"):
+        import_module(module).load(apps, None)
+
+
 def build_world() -> World:
+    ensure_defaults()
     unit_a = make_unit("甲局", code="A")
     division_a = make_unit("甲局一科", kind=UnitKind.DIVISION, parent=unit_a, code="A-D1")
     window_a = make_unit("甲局窗口", kind=UnitKind.WINDOW, parent=unit_a, code="A-W1")
     unit_b = make_unit("乙局", code="B")
     return World(
-        unit_a=unit_a, division_a=division_a, window_a=window_a, unit_b=unit_b,
+        unit_a=unit_a,
+        division_a=division_a,
+        window_a=window_a,
+        unit_b=unit_b,
         office=make_user(Role.OFFICE_STAFF, username="office"),
         office_head=make_user(Role.OFFICE_HEAD, username="officehead"),
         supervisor=make_user(Role.SUPERVISOR, username="supervisor"),
@@ -117,8 +143,9 @@ def client_for(user: User | None) -> Client:
     return client
 
 
-def status_by_persona(world: World, method: str, url: str, data: dict[str, Any] | None = None,
-                      personas: tuple[str, ...] = World.PERSONAS) -> dict[str, int]:
+def status_by_persona(
+    world: World, method: str, url: str, data: dict[str, Any] | None = None, personas: tuple[str, ...] = World.PERSONAS
+) -> dict[str, int]:
     """The HTTP status each persona gets for one request (for access-matrix tests)."""
     out = {}
     for name in personas:
