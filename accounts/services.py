@@ -182,6 +182,12 @@ def otp_device_for(user: User) -> TOTPDevice:
     return device
 
 
+def otp_throttled(device: TOTPDevice) -> bool:
+    """Wrong codes slow the next attempt down (django-otp doubles the wait each time)."""
+    allowed, _info = device.verify_is_allowed()
+    return not allowed
+
+
 def otp_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
     """Confirm enrolment with a first valid code."""
     if not device.verify_token(token.strip()):

@@ -42,6 +42,12 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+def _throttle_message(device: TOTPDevice) -> str:
+    if services.otp_throttled(device):
+        return _("验证码错误次数过多，请稍等片刻再输入最新的验证码。")
+    return ""
+
+
 class OtpSetupView(LoginRequiredMixin, View):
     """Enrol a TOTP authenticator: scan the QR code, type the first code."""
 
@@ -65,7 +71,7 @@ class OtpSetupView(LoginRequiredMixin, View):
             otp_login(request, device)
             messages.success(request, _("双因素认证已启用。"))
             return redirect("core:home")
-        form.add_error("token", _("验证码不正确或已过期，请输入手机上显示的最新6位数字。"))
+        form.add_error("token", _throttle_message(device) or _("验证码不正确或已过期，请输入手机上显示的最新6位数字。"))
         return self._render(request, device, form, status=400)
 
 
@@ -88,7 +94,8 @@ class OtpVerifyView(LoginRequiredMixin, View):
                     audit_record(action="login_otp", actor=request.user, obj=request.user)
                     return redirect(request.GET.get("next") or "core:home")
         audit_record(action="login_otp", actor=request.user, obj=request.user, success=False)
-        form.add_error("token", _("验证码不正确或已过期。"))
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+        form.add_error("token", (_throttle_message(device) if device else "") or _("验证码不正确或已过期。"))
         return render(request, "accounts/otp_verify.html", {"form": form}, status=400)
 
 

@@ -66,12 +66,21 @@ class WorkingDaysView(APIView):
         return Response(WorkingDaysAnswer({"start": start, "days": days, "end": end}).data)
 
 
+class PolicyInForceSerializer(serializers.Serializer):
+    policy = serializers.CharField()
+    name = serializers.CharField()
+    version = serializers.IntegerField()
+    version_id = serializers.IntegerField()
+    effective_from = serializers.DateField()
+    document = serializers.JSONField()
+
+
 class PolicyInForceView(APIView):
     """The policy version in force on a date, with its parameters."""
 
     permissions = {"*": "core.policy.view"}
 
-    @extend_schema(parameters=[OpenApiParameter("on", date)])
+    @extend_schema(parameters=[OpenApiParameter("on", date)], responses=PolicyInForceSerializer)
     def get(self, request: Request) -> Response:
         try:
             on = date.fromisoformat(request.query_params["on"]) if "on" in request.query_params else timezone.localdate()

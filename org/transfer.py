@@ -93,17 +93,21 @@ def _run_import(job: Job, progress: Progress, columns: list[Column], apply: Call
     with job.input_file.open("rb") as handle:
         parsed = read_rows(handle.read(), columns)
     errors = list(parsed.errors)
+    unreadable = {e.row for e in errors}
     progress.total(len(parsed.rows))
     counts = {"created": 0, "updated": 0}
-    if not errors:
+    if not any(e.row in (0, 1) for e in errors):  # the file itself is readable
         try:
             with transaction.atomic():
+                # every row that parsed goes through the service, so that the report names
+                # every problem at once; any problem rolls everything back
                 for done, row in enumerate(parsed.rows, start=1):
-                    try:
-                        with transaction.atomic():
-                            counts[apply(row)] += 1
-                    except ValidationError as exc:
-                        errors.extend(_row_errors(row["_row"], exc))
+                    if row["_row"] not in unreadable:
+                        try:
+                            with transaction.atomic():
+                                counts[apply(row)] += 1
+                        except ValidationError as exc:
+                            errors.extend(_row_errors(row["_row"], exc))
                     progress.advance(done, _("已检查 %(n)s 行") % {"n": done})
                 if errors:
                     raise _Rejected
