@@ -14,6 +14,7 @@ satisfies 第203条 by construction, ``deadline_in_calendar_days`` applies it ex
 from __future__ import annotations
 
 import threading
+import time as clock
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -42,25 +43,52 @@ class CalendarUnknownYear(Exception):
 
 @dataclass(frozen=True)
 class _YearTable:
-    holidays: frozenset[date]  # office: days off that would otherwise be working days
-    workdays: frozenset[date]  # office: working days that would otherwise be off
-    complete: bool  # the office entered the year in full
+    off: frozenset[date] | None  # the year's days off, or None if nobody knows the year
+
+
+def _year_off_days(year: int, holidays: frozenset[date], workdays: frozenset[date], complete: bool) -> frozenset[date] | None:
+    off = set()
+    day = date(year, 1, 1)
+    while day.year == year:
+        if day in holidays:
+            off.add(day)
+        elif day in workdays:
+            pass
+        elif complete:
+            if day.weekday() >= 5:
+                off.add(day)
+        else:
+            try:
+                if not chinese_calendar.is_workday(day):
+                    off.add(day)
+            except NotImplementedError:
+                return None
+        day += timedelta(days=1)
+    return frozenset(off)
 
 
 class _Tables:
     """Per-process cache of the office table, refreshed when its version changes."""
 
+    # how long this process trusts its copy before asking the shared cache for the version
+    RECHECK_SECONDS = 1.0
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._version: object = None
+        self._checked = -1e9
         self._years: dict[int, _YearTable] = {}
 
     def get(self, year: int) -> _YearTable:
-        version = cache.get(_VERSION_KEY, 0)
+        now = clock.monotonic()
+        if now - self._checked > self.RECHECK_SECONDS:
+            version = cache.get(_VERSION_KEY, 0)
+            with self._lock:
+                self._checked = now
+                if version != self._version:
+                    self._years = {}
+                    self._version = version
         with self._lock:
-            if version != self._version:
-                self._years = {}
-                self._version = version
             table = self._years.get(year)
         if table is None:
             table = self._load(year)
@@ -76,7 +104,7 @@ class _Tables:
         holidays = frozenset(d for d, k in days if k == CalendarDayKind.HOLIDAY)
         workdays = frozenset(d for d, k in days if k == CalendarDayKind.WORKDAY)
         complete = CalendarYear.objects.filter(year=year).exists()
-        return _YearTable(holidays, workdays, complete)
+        return _YearTable(_year_off_days(year, holidays, workdays, complete))
 
 
 _tables = _Tables()
@@ -89,7 +117,9 @@ def reset_cache() -> None:
 
 
 def invalidate() -> None:
-    """Call after any change to the office's table (the services do)."""
+    """Call after any change to the office's table (the services do). Other processes see
+    the change within ``_Tables.RECHECK_SECONDS``."""
+    reset_cache()
     try:
         cache.incr(_VERSION_KEY)
     except ValueError:
@@ -108,17 +138,10 @@ def is_working_day(day: date) -> bool:
     """Whether ``day`` is a working day. Raises CalendarUnknownYear for an unknown year."""
     if isinstance(day, datetime):
         day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
-    table = _tables.get(day.year)
-    if day in table.holidays:
-        return False
-    if day in table.workdays:
-        return True
-    if table.complete:
-        return day.weekday() < 5
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError as exc:
-        raise CalendarUnknownYear(day.year) from exc
+    off = _tables.get(day.year).off
+    if off is None:
+        raise CalendarUnknownYear(day.year)
+    return day not in off
 
 
 def _as_date(value: date | datetime) -> date:
