@@ -48,6 +48,7 @@ def _scheduler() -> None:
     from core.periodic import entries
 
     last_run: dict[str, float] = {}
+    time.sleep(15)  # let the server finish starting before the first run
     while True:
         now = time.monotonic()
         for name, entry in entries().items():
