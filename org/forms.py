@@ -66,6 +66,7 @@ class PostForm(StyledForm):
     duties = forms.CharField(label=_("岗位职责"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     holder = forms.ModelChoiceField(label=_("A角（在岗人）"), queryset=None, required=False)
     backup = forms.ModelChoiceField(label=_("B角（替岗人）"), queryset=None, required=False)
+    is_active = forms.BooleanField(label=_("在用（取消勾选即停用此岗位）"), required=False, initial=True)
 
     def __init__(self, *args: Any, user: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -277,7 +277,8 @@ class PostCreateView(FormPage):
         return {"user": self.request.user, "unit": self.unit()}
 
     def save(self, form: Any, obj: Any) -> Any:
-        return services.post_create(actor=self.request.user, unit=self.unit(), **form.cleaned_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "is_active"}
+        return services.post_create(actor=self.request.user, unit=self.unit(), **data)
 
     def success_url(self, result: Any) -> str:
         return reverse("org:unit", args=[result.unit_id])
@@ -295,7 +296,7 @@ class PostEditView(FormPage):
         return {"user": self.request.user, "unit": self.get_object().unit}
 
     def initial(self, obj: Any) -> dict[str, Any]:
-        return {"name": obj.name, "duties": obj.duties, "holder": obj.holder_id, "backup": obj.backup_id}
+        return {"name": obj.name, "duties": obj.duties, "holder": obj.holder_id, "backup": obj.backup_id, "is_active": obj.is_active}
 
     def save(self, form: Any, obj: Any) -> Any:
         return services.post_update(actor=self.request.user, post=obj, **form.cleaned_data)

@@ -137,3 +137,16 @@ def test_list_query_count_does_not_grow_with_rows(world, django_assert_max_num_q
         assert client.get("/org/staff/?size=100").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/org/units/?size=100").status_code == 200
+
+
+def test_post_edit_and_deactivate(world) -> None:
+    a, b, c = make_staff(world.unit_a), make_staff(world.unit_a), make_staff(world.unit_a)
+    post = services.post_create(actor=world.office, unit=world.unit_a, name="受理岗", holder=a, backup=b)
+    client = client_for(world.liaison_a)
+    response = client.post(f"/org/posts/{post.pk}/edit/", {"name": "受理岗", "holder": a.pk, "backup": a.pk, "is_active": "on"})
+    assert response.status_code == 400 and "B角必须是A角以外" in response.content.decode()
+    response = client.post(f"/org/posts/{post.pk}/edit/", {"name": "受理岗", "holder": a.pk, "backup": c.pk})
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.backup == c and post.is_active is False
+    assert client_for(world.liaison_b).post(f"/org/posts/{post.pk}/edit/", {"name": "x"}).status_code == 404

@@ -72,3 +72,59 @@ def test_home_page_on_a_phone(page_factory: Any) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"page scrolls sideways on a phone ({width}px)"
     assert screenshot(page, "home-phone-office").stat().st_size > 5000
+
+
+def test_import_with_a_bad_row_reports_it_and_changes_nothing(page_factory: Any, tmp_path: Any) -> None:
+    from core.xlsx import build_workbook
+    from org.transfer import UNIT_COLUMNS
+
+    build_world()
+    bad = tmp_path / "单位.xlsx"
+    bad.write_bytes(
+        build_workbook(
+            [
+                (
+                    "单位",
+                    [c.header for c in UNIT_COLUMNS],
+                    [
+                        ["IMP1", "导入局", "部门", "", "政府涉企涉民部门", "", "", "", 1],
+                        ["IMP2", "错类型", "科室", "IMP1", "", "", "", "", 1],
+                    ],
+                )
+            ]
+        )
+    )
+    page = page_factory()
+    login(page, "office", PASSWORD)
+    page.goto("/org/import/units/")
+    page.set_input_files("input[name=file]", str(bad))
+    page.click("form.xn-card button[type=submit]")
+    page.wait_for_selector("[data-testid=job-status]")
+    page.wait_for_function(
+        "document.querySelector('#job-status').dataset.status !== 'queued' && document.querySelector('#job-status').dataset.status !== 'running'"
+    )
+    assert "有错误，未导入" in page.locator("[data-testid=job-status]").inner_text()
+    assert "类型应为" in page.locator("[data-testid=job-errors]").inner_text()
+    assert not Unit.objects.filter(code__in=["IMP1", "IMP2"]).exists()
+    with page.expect_download() as download_info:
+        page.click("[data-testid=job-download]")
+    from openpyxl import load_workbook
+
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    assert saved.suffix == ".xlsx"
+    report = load_workbook(saved).active
+    assert [c.value for c in report[2]][:2] == [3, "类型"]
+
+
+def test_language_switch_to_english_and_back(page_factory: Any) -> None:
+    build_world()
+    page = page_factory()
+    page.goto("/accounts/login/")
+    assert page.locator("h1").inner_text() == "登录"
+    page.select_option("#xn-language", "en")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Sign in"
+    page.select_option("#xn-language", "zh-hans")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "登录"
