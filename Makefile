@@ -50,9 +50,13 @@ test: $(VENV)/.dev
 	if [ -n "$$DB" ]; then export DATABASE_URL="$$DB"; fi; \
 	XN_ENV=test $(PY) -m pytest -n $(WORKERS) --dist loadgroup -q $(PYTEST_ARGS)
 
+# packages type-checked with mypy (django-stubs); every app joins this list
+TYPED := core org accounts supervisors xiaoneng
+
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	XN_ENV=test $(VENV)/bin/mypy $(TYPED)
 
 check: $(VENV)/.dev
 	XN_ENV=test $(PY) manage.py check

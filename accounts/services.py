@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import ApiToken, PasswordHistory, User
 from core.audit import audit_record
 from core.permissions import UNIT_ROLES, Role
+from core.queries import excluding
 from org.validators import normalise_phone, validate_mobile
 
 USER_FIELDS = ("username", "full_name", "role", "unit", "email", "phone", "staff")
@@ -38,7 +39,7 @@ def _validate_user(fields: dict[str, Any], user: User | None) -> dict[str, Any]:
     username = (fields.get("username") or "").strip()
     if not username:
         errors["username"] = _("请填写登录名。")
-    elif User.objects.filter(username__iexact=username).exclude(pk=getattr(user, "pk", None)).exists():
+    elif excluding(User.objects.filter(username__iexact=username), user).exists():
         errors["username"] = _("登录名“%(u)s”已被使用（每人一个账号）。") % {"u": username}
     role = fields.get("role")
     if role not in Role.values:
@@ -53,7 +54,7 @@ def _validate_user(fields: dict[str, Any], user: User | None) -> dict[str, Any]:
         except ValidationError as exc:
             errors["phone"] = exc.messages[0]
     staff = fields.get("staff")
-    if staff is not None and User.objects.filter(staff=staff).exclude(pk=getattr(user, "pk", None)).exists():
+    if staff is not None and excluding(User.objects.filter(staff=staff), user).exists():
         errors["staff"] = _("该工作人员已有账号。")
     if errors:
         raise ValidationError(errors)

@@ -3,7 +3,7 @@ and the account administrator's pages (accounts, API tokens)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django.contrib import messages
@@ -25,6 +25,11 @@ from accounts.models import ApiToken, User
 from core import permissions as gate
 from core.models import NotificationPreference
 from core.viewkit import GateMixin, paginate, run_service
+
+
+def me(request: HttpRequest) -> User:
+    """The signed-in user (these views require one)."""
+    return cast(User, request.user)
 
 
 def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -52,7 +57,7 @@ class OtpSetupView(LoginRequiredMixin, View):
     """Enrol a TOTP authenticator: scan the QR code, type the first code."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        device = services.otp_device_for(request.user)
+        device = services.otp_device_for(me(request))
         return self._render(request, device, OtpForm())
 
     def _render(self, request: HttpRequest, device: TOTPDevice, form: OtpForm, status: int = 200) -> HttpResponse:
@@ -65,9 +70,9 @@ class OtpSetupView(LoginRequiredMixin, View):
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        device = services.otp_device_for(request.user)
+        device = services.otp_device_for(me(request))
         form = OtpForm(request.POST)
-        if form.is_valid() and services.otp_confirm(user=request.user, device=device, token=form.cleaned_data["token"]):
+        if form.is_valid() and services.otp_confirm(user=me(request), device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
             messages.success(request, _("双因素认证已启用。"))
             return redirect("core:home")
@@ -91,9 +96,9 @@ class OtpVerifyView(LoginRequiredMixin, View):
             for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
                 if device.verify_token(form.cleaned_data["token"].strip()):
                     otp_login(request, device)
-                    audit_record(action="login_otp", actor=request.user, obj=request.user)
+                    audit_record(action="login_otp", actor=request.user, obj=me(request))
                     return redirect(request.GET.get("next") or "core:home")
-        audit_record(action="login_otp", actor=request.user, obj=request.user, success=False)
+        audit_record(action="login_otp", actor=request.user, obj=me(request), success=False)
         device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
         form.add_error("token", (_throttle_message(device) if device else "") or _("验证码不正确或已过期。"))
         return render(request, "accounts/otp_verify.html", {"form": form}, status=400)
@@ -101,7 +106,7 @@ class OtpVerifyView(LoginRequiredMixin, View):
 
 class PasswordChangeView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        expired = services.password_expired(request.user, _max_age())
+        expired = services.password_expired(me(request), _max_age())
         return render(request, "accounts/password_change.html", {"form": PasswordChangeForm(), "expired": expired})
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -111,7 +116,7 @@ class PasswordChangeView(LoginRequiredMixin, View):
                 request,
                 form,
                 lambda: services.password_change(
-                    user=request.user, old_password=form.cleaned_data["old_password"], new_password=form.cleaned_data["new_password1"]
+                    user=me(request), old_password=form.cleaned_data["old_password"], new_password=form.cleaned_data["new_password1"]
                 ),
                 success=_("密码已修改。"),
             )
@@ -136,11 +141,11 @@ class ProfileView(GateMixin, View):
         return dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channels"))
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        form = PreferencesForm(current=self._current(request.user))
+        form = PreferencesForm(current=self._current(me(request)))
         return render(request, "accounts/profile.html", {"form": form, "has_device": user_has_device(request.user)})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = PreferencesForm(request.POST, current=self._current(request.user))
+        form = PreferencesForm(request.POST, current=self._current(me(request)))
         if form.is_valid():
             for kind, channels in form.cleaned_data.items():
                 NotificationPreference.objects.update_or_create(user=request.user, kind=kind, defaults={"channels": channels})

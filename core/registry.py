@@ -12,10 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
+
+Label = str | Promise
+
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: Label
     url_name: str
     perm: str
     order: int = 100
@@ -35,7 +39,7 @@ _nav: list[NavItem] = []
 _panels: list[HomePanel] = []
 
 
-def nav_item(label: str, url_name: str, perm: str, order: int = 100, group: str = "") -> None:
+def nav_item(label: Label, url_name: str, perm: str, order: int = 100, group: str = "") -> None:
     _nav.append(NavItem(label, url_name, perm, order, group))
     _nav.sort(key=lambda item: item.order)
 

@@ -91,6 +91,7 @@ def check_upload(upload: UploadedFile, kinds: tuple[str, ...]) -> CheckedFile:
     kind = next((k for k in kinds if mime in KINDS[k]), None)
     if kind is None:
         raise ValidationError(_("文件“%(name)s”的内容不是允许的类型（只接受：%(allowed)s）。") % {"name": name, "allowed": allowed_labels})
+    assert mime is not None  # a kind was found for it
     extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension and extension not in KINDS[kind][mime] and not (kind == "image" and mime == "image/jpeg"):
         raise ValidationError(_("文件“%(name)s”的扩展名与其实际内容（%(mime)s）不符。") % {"name": name, "mime": mime})

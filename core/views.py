@@ -247,13 +247,13 @@ class CalendarView(GateMixin, View):
                     return redirect(f"{request.path}?year={year}")
                 return render(request, "core/calendar.html", self._context(request, year, year_form=form), status=400)
             return render(request, "core/calendar.html", self._context(request, timezone.localdate().year, year_form=form), status=400)
-        form = CalendarDayForm(request.POST)
-        if form.is_valid():
-            day = form.cleaned_data["date"]
+        day_form = CalendarDayForm(request.POST)
+        if day_form.is_valid():
+            day = day_form.cleaned_data["date"]
             services.calendar_day_set(actor=request.user, day=day, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"])
             messages.success(request, _("已保存。"))
             return redirect(f"{request.path}?year={day.year}")
-        return render(request, "core/calendar.html", self._context(request, timezone.localdate().year, day_form=form), status=400)
+        return render(request, "core/calendar.html", self._context(request, timezone.localdate().year, day_form=day_form), status=400)
 
 
 # --- audit trail --------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from org.models import Enterprise, Post, Staff, Unit, UnitCategory, Whereabouts
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True, required=False)
+    parent = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True, required=False)  # type: ignore[assignment]  # a field named like Field.parent
     category = serializers.PrimaryKeyRelatedField(queryset=UnitCategory.objects.all(), allow_null=True, required=False)
 
     class Meta:
@@ -79,7 +79,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "is_active",
         ]
         read_only_fields = ["is_active"]
-        extra_kwargs = {"credit_code": {"validators": []}}  # uniqueness is the service's job
+        extra_kwargs: dict[str, dict[str, Any]] = {"credit_code": {"validators": []}}  # uniqueness is the service's job
 
 
 def _in_scope(request: Request, perm: str, obj: Any, field: str) -> None:
@@ -102,10 +102,10 @@ class ServiceViewSet(
     update_service: Any = None
     update_kwarg = ""
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = type(self).create_service(actor=self.request.user, **serializer.validated_data)
 
-    def perform_update(self, serializer: serializers.Serializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = type(self).update_service(
             actor=self.request.user, **{self.update_kwarg: serializer.instance}, **serializer.validated_data
         )
@@ -129,7 +129,7 @@ class UnitViewSet(ServiceViewSet):
     update_service = services.unit_update
     update_kwarg = "unit"
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         _in_scope(self.request, "org.unit.change", serializer.validated_data.get("parent"), "parent")
         super().perform_create(serializer)
 
@@ -164,11 +164,11 @@ class StaffViewSet(ServiceViewSet):
     update_service = services.staff_update
     update_kwarg = "staff"
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         _in_scope(self.request, "org.staff.change", serializer.validated_data.get("unit"), "unit")
         super().perform_create(serializer)
 
-    def perform_update(self, serializer: serializers.Serializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         _in_scope(self.request, "org.staff.change", serializer.validated_data.get("unit"), "unit")
         super().perform_update(serializer)
 
@@ -194,12 +194,12 @@ class PostViewSet(ServiceViewSet):
     update_service = services.post_update
     update_kwarg = "post"
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         _in_scope(self.request, "org.post.change", serializer.validated_data.get("unit"), "unit")
         serializer.validated_data.pop("is_active", None)
         super().perform_create(serializer)
 
-    def perform_update(self, serializer: serializers.Serializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         serializer.validated_data.pop("unit", None)  # a post does not change unit
         super().perform_update(serializer)
 
@@ -217,7 +217,7 @@ class WhereaboutsViewSet(
         "end": "org.whereabouts.change",
     }
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         _in_scope(self.request, "org.whereabouts.change", serializer.validated_data.get("staff"), "staff")
         serializer.instance = services.whereabouts_create(actor=self.request.user, **serializer.validated_data)
 

@@ -283,7 +283,7 @@ def build(ctx: DemoContext) -> None:
     Whereabouts.objects.bulk_create(notices)
     # enterprises
     codes: set[str] = set()
-    enterprises = []
+    enterprises: list[Enterprise] = []
     while len(enterprises) < 200:
         code = credit_code(rng)
         if code in codes:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateTimeInput, StyledForm
 from org.choices import StaffRole, UnitKind, WhereaboutsKind
-from org.models import Unit, UnitCategory
+from org.models import Staff, Unit, UnitCategory
 from org.selectors import staff_choices, unit_choices
 
 
@@ -34,7 +34,7 @@ class UnitForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = unit_choices(user, "org.unit.change")
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = unit_choices(user, "org.unit.change")
 
     def clean_sort_order(self) -> int:
         return self.cleaned_data.get("sort_order") or 0
@@ -58,25 +58,25 @@ class StaffForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices(user, "org.staff.change")
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = unit_choices(user, "org.staff.change")
 
 
 class PostForm(StyledForm):
     name = forms.CharField(label=_("岗位名称"), max_length=60)
     duties = forms.CharField(label=_("岗位职责"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    holder = forms.ModelChoiceField(label=_("A角（在岗人）"), queryset=None, required=False)
-    backup = forms.ModelChoiceField(label=_("B角（替岗人）"), queryset=None, required=False)
+    holder = forms.ModelChoiceField(label=_("A角（在岗人）"), queryset=Staff.objects.none(), required=False)
+    backup = forms.ModelChoiceField(label=_("B角（替岗人）"), queryset=Staff.objects.none(), required=False)
     is_active = forms.BooleanField(label=_("在用（取消勾选即停用此岗位）"), required=False, initial=True)
 
     def __init__(self, *args: Any, user: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = staff_choices(user, unit=unit, perm="org.staff.view")
-        self.fields["holder"].queryset = people
-        self.fields["backup"].queryset = people
+        cast(forms.ModelChoiceField, self.fields["holder"]).queryset = people
+        cast(forms.ModelChoiceField, self.fields["backup"]).queryset = people
 
 
 class WhereaboutsForm(StyledForm):
-    staff = forms.ModelChoiceField(label=_("工作人员"), queryset=None)
+    staff = forms.ModelChoiceField(label=_("工作人员"), queryset=Staff.objects.none())
     kind = forms.ChoiceField(label=_("去向"), choices=WhereaboutsKind.choices)
     destination = forms.CharField(label=_("地点或事由"), max_length=120, required=False)
     start = forms.DateTimeField(label=_("离岗时间"), widget=DateTimeInput(), initial=timezone.now)
@@ -84,7 +84,7 @@ class WhereaboutsForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_choices(user, perm="org.whereabouts.change")
+        cast(forms.ModelChoiceField, self.fields["staff"]).queryset = staff_choices(user, perm="org.whereabouts.change")
 
 
 class EnterpriseForm(StyledForm):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.queries import excluding
 from org.choices import ALLOWED_PARENTS, UnitKind
 from org.models import Enterprise, Post, Staff, Unit, UnitCategory, Whereabouts
 from org.validators import normalise_phone, validate_phone, validate_uscc
@@ -37,7 +38,7 @@ def _validate_unit(*, unit: Unit | None, name: str, code: str, kind: str, parent
         errors["name"] = _("请填写单位名称。")
     if not code.strip():
         errors["code"] = _("请填写单位编码。")
-    elif Unit.objects.filter(code=code).exclude(pk=getattr(unit, "pk", None)).exists():
+    elif excluding(Unit.objects.filter(code=code), unit).exists():
         errors["code"] = _("编码“%(code)s”已被其他单位使用。") % {"code": code}
     if kind not in UnitKind.values:
         errors["kind"] = _("请选择单位类型。")
@@ -64,7 +65,7 @@ def _validate_unit(*, unit: Unit | None, name: str, code: str, kind: str, parent
 
 
 def _set_path(unit: Unit) -> None:
-    parent_path = unit.parent.path if unit.parent_id else "/"
+    parent_path = unit.parent.path if unit.parent is not None else "/"
     unit.path = f"{parent_path}{unit.pk:07d}/"
     unit.depth = unit.path.count("/") - 2
     Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
@@ -269,7 +270,7 @@ def _validate_post(*, unit: Unit, name: str, holder: Staff | None, backup: Staff
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = _("请填写岗位名称。")
-    elif Post.objects.filter(unit=unit, name=name.strip()).exclude(pk=getattr(post, "pk", None)).exists():
+    elif excluding(Post.objects.filter(unit=unit, name=name.strip()), post).exists():
         errors["name"] = _("本单位已有名为“%(name)s”的岗位。") % {"name": name}
     for field, person in (("holder", holder), ("backup", backup)):
         if person is None:
@@ -399,7 +400,7 @@ def _validate_enterprise(fields: dict[str, Any], enterprise: Enterprise | None) 
     code = (fields.get("credit_code") or "").strip().upper()
     try:
         validate_uscc(code)
-        if Enterprise.objects.filter(credit_code=code).exclude(pk=getattr(enterprise, "pk", None)).exists():
+        if excluding(Enterprise.objects.filter(credit_code=code), enterprise).exists():
             errors["credit_code"] = _("统一社会信用代码%(code)s已登记。") % {"code": code}
     except ValidationError as exc:
         errors["credit_code"] = exc.messages[0]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ class FormPage(GateMixin, View):
 
     template_name = "org/form.html"
     form_class: Any = None
-    title = ""
+    title: Any = ""
 
     def get_object(self) -> Any:
         return None
@@ -403,7 +403,7 @@ def _transfer(what: str) -> tuple[str, str]:
 class ImportView(GateMixin, View):
     permission = "org.unit.view"  # refined per kind below
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         perm, _label = _transfer(kwargs["what"])
         self.permission = f"{perm}.import"
         return super().dispatch(request, *args, **kwargs)
@@ -436,7 +436,7 @@ class ImportView(GateMixin, View):
 class ExportView(GateMixin, View):
     permission = "org.unit.view"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         perm, _label = _transfer(kwargs["what"])
         self.permission = f"{perm}.export"
         return super().dispatch(request, *args, **kwargs)

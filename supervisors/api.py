@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 from rest_framework.routers import SimpleRouter
 
@@ -18,7 +20,7 @@ class SupervisorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Supervisor
         fields = ["id", "code", "name", "user", "employer", "phone", "phone_masked", "term_start", "term_end", "status", "note"]
-        extra_kwargs = {"code": {"validators": []}, "user": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}, "user": {"validators": []}}
 
 
 class SupervisorViewSet(ServiceViewSet):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.permissions import Role
+from core.queries import excluding
 from org.validators import normalise_phone, validate_mobile
 from supervisors.models import Supervisor
 
@@ -20,7 +21,7 @@ def _validate(fields: dict[str, Any], supervisor: Supervisor | None) -> dict[str
     errors: dict[str, str] = {}
     if not (fields.get("code") or "").strip():
         errors["code"] = _("请填写编号。")
-    elif Supervisor.objects.filter(code=fields["code"]).exclude(pk=getattr(supervisor, "pk", None)).exists():
+    elif excluding(Supervisor.objects.filter(code=fields["code"]), supervisor).exists():
         errors["code"] = _("编号已被使用。")
     if fields.get("employer") is None:
         errors["employer"] = _("请选择工作单位（用于回避）。")
@@ -31,7 +32,7 @@ def _validate(fields: dict[str, Any], supervisor: Supervisor | None) -> dict[str
     if user is not None:
         if user.role != Role.SUPERVISOR:
             errors["user"] = _("登录账号的角色必须是“效能监督员”。")
-        elif Supervisor.objects.filter(user=user).exclude(pk=getattr(supervisor, "pk", None)).exists():
+        elif excluding(Supervisor.objects.filter(user=user), supervisor).exists():
             errors["user"] = _("该账号已对应另一名监督员。")
     phone = fields.get("phone") or ""
     if phone:

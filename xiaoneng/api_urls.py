@@ -1,6 +1,6 @@
 """The API's routes (/api/v1/…). Each app contributes a router in its ``api.py``."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import router as accounts_router
@@ -11,7 +11,7 @@ from supervisors.api import router as supervisors_router
 core_router = SimpleRouter()
 core_router.register("notifications", NotificationViewSet, basename="notification")
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("core/working-days/", WorkingDaysView.as_view(), name="working-days"),
     path("core/policy/", PolicyInForceView.as_view(), name="policy-in-force"),
     path("core/", include(core_router.urls)),
