@@ -19,7 +19,8 @@ from accounts.models import ApiToken, PasswordHistory, User
 from core.audit import audit_record
 from core.permissions import UNIT_ROLES, Role
 from core.queries import excluding
-from org.validators import normalise_phone, validate_mobile
+from core.writes import require_known, update_audited
+from org.validators import clean_phone_field
 
 USER_FIELDS = ("username", "full_name", "role", "unit", "email", "phone", "staff")
 
@@ -46,13 +47,7 @@ def _validate_user(fields: dict[str, Any], user: User | None) -> dict[str, Any]:
         errors["role"] = _("请选择角色。")
     elif role in UNIT_ROLES and fields.get("unit") is None:
         errors["unit"] = _("单位联络员和单位主要负责人必须属于一个单位。")
-    phone = fields.get("phone") or ""
-    if phone:
-        try:
-            validate_mobile(phone)
-            fields["phone"] = normalise_phone(phone)
-        except ValidationError as exc:
-            errors["phone"] = exc.messages[0]
+    clean_phone_field(fields, "phone", errors, mobile_only=True)
     staff = fields.get("staff")
     if staff is not None and excluding(User.objects.filter(staff=staff), user).exists():
         errors["staff"] = _("该工作人员已有账号。")
@@ -65,8 +60,7 @@ def _validate_user(fields: dict[str, Any], user: User | None) -> dict[str, Any]:
 def user_create(*, actor: Any, password: str | None = None, audit: bool = True, **fields: Any) -> tuple[User, str]:
     """Make an account. Returns it with its first password (generated unless given),
     which the user must change at first login."""
-    if set(fields) - set(USER_FIELDS):
-        raise TypeError(f"unknown fields {set(fields) - set(USER_FIELDS)}")
+    require_known(fields, USER_FIELDS)
     fields = _validate_user(dict(fields), None)
     initial = password or generate_password()
     user = User(**fields)
@@ -87,18 +81,9 @@ def user_create(*, actor: Any, password: str | None = None, audit: bool = True, 
 
 
 def user_update(*, actor: Any, user: User, **fields: Any) -> User:
-    if set(fields) - set(USER_FIELDS):
-        raise TypeError(f"unknown fields {set(fields) - set(USER_FIELDS)}")
+    require_known(fields, USER_FIELDS)
     merged = _validate_user({k: fields.get(k, getattr(user, k)) for k in USER_FIELDS}, user)
-    fields = {k: merged[k] for k in fields}
-    changes = {k: {"from": str(getattr(user, k)), "to": str(v)} for k, v in fields.items() if getattr(user, k) != v}
-    if not changes:
-        return user
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(**fields)
-        user.refresh_from_db()
-        audit_record(action="accounts.user.update", actor=actor, obj=user, detail=changes)
-    return user
+    return update_audited(actor=actor, obj=user, fields={k: merged[k] for k in fields}, action="accounts.user.update")
 
 
 def user_set_active(*, actor: Any, user: User, active: bool) -> User:

@@ -15,20 +15,12 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.queries import excluding
+from core.writes import diff, require_known, set_active_audited, update_audited
 from org.choices import ALLOWED_PARENTS, UnitKind
 from org.models import Enterprise, Post, Staff, Unit, UnitCategory, Whereabouts
-from org.validators import normalise_phone, validate_phone, validate_uscc
+from org.validators import clean_phone_field, validate_uscc
 
 UNIT_FIELDS = ("name", "short_name", "code", "kind", "parent", "category", "location", "phone", "sort_order")
-
-
-def _changes(obj: Any, fields: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for name, new in fields.items():
-        old = getattr(obj, name)
-        if old != new:
-            out[name] = {"from": str(old) if old is not None else None, "to": str(new) if new is not None else None}
-    return out
 
 
 # --- units --------------------------------------------------------------------------------
@@ -106,14 +98,12 @@ def unit_create(
 
 def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
     """Change a unit; moving it (a new parent) moves its whole branch."""
-    unknown = set(fields) - set(UNIT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields {unknown}")
+    require_known(fields, UNIT_FIELDS)
     merged = {name: fields.get(name, getattr(unit, name)) for name in UNIT_FIELDS}
     _validate_unit(
         unit=unit, name=merged["name"], code=merged["code"], kind=merged["kind"], parent=merged["parent"], category=merged["category"]
     )
-    changes = _changes(unit, dict(fields))
+    changes = diff(unit, dict(fields))
     if not changes:
         return unit
     with transaction.atomic():
@@ -187,13 +177,7 @@ def _validate_staff(fields: dict[str, Any]) -> dict[str, Any]:
         errors["unit"] = _("请选择单位。")
     elif not unit.is_active:
         errors["unit"] = _("单位“%(name)s”已停用。") % {"name": unit.name}
-    phone = fields.get("phone") or ""
-    if phone:
-        try:
-            validate_phone(phone)
-            fields["phone"] = normalise_phone(phone)
-        except ValidationError as exc:
-            errors["phone"] = exc.messages[0]
+    clean_phone_field(fields, "phone", errors)
     id_number = (fields.get("id_number") or "").strip().upper()
     if id_number:
         if not _valid_id_number(id_number):
@@ -214,9 +198,7 @@ def _valid_id_number(value: str) -> bool:
 
 
 def staff_create(*, actor: Any, audit: bool = True, **fields: Any) -> Staff:
-    unknown = set(fields) - set(STAFF_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields {unknown}")
+    require_known(fields, STAFF_FIELDS)
     fields = _validate_staff(dict(fields))
     with transaction.atomic():
         staff = Staff.objects.create(**fields)
@@ -226,25 +208,12 @@ def staff_create(*, actor: Any, audit: bool = True, **fields: Any) -> Staff:
 
 
 def staff_update(*, actor: Any, staff: Staff, **fields: Any) -> Staff:
-    unknown = set(fields) - set(STAFF_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields {unknown}")
-    merged = {name: fields.get(name, getattr(staff, name)) for name in STAFF_FIELDS}
-    merged = _validate_staff(merged)
+    require_known(fields, STAFF_FIELDS)
+    merged = _validate_staff({name: fields.get(name, getattr(staff, name)) for name in STAFF_FIELDS})
     fields = {k: merged[k] for k in fields}
     if "unit" in fields and fields["unit"] != staff.unit and (staff.posts_held.exists() or staff.posts_backed.exists()):
         raise ValidationError({"unit": _("此人仍在本单位的岗位上（A角或B角），调动前请先调整岗位。")})
-    changes = _changes(staff, {k: v for k, v in fields.items() if k != "id_number"})
-    if "id_number" in fields and fields["id_number"] != staff.id_number:
-        changes["id_number"] = {"from": "***", "to": "***"}
-    if not changes:
-        return staff
-    with transaction.atomic():
-        for name, value in fields.items():
-            setattr(staff, name, value)
-        staff.save(update_fields=[*fields.keys(), "updated_at"])
-        audit_record(action="org.staff.update", actor=actor, obj=staff, detail=changes)
-    return staff
+    return update_audited(actor=actor, obj=staff, fields=fields, action="org.staff.update", secret=("id_number",))
 
 
 def staff_set_active(*, actor: Any, staff: Staff, active: bool) -> Staff:
@@ -253,10 +222,7 @@ def staff_set_active(*, actor: Any, staff: Staff, active: bool) -> Staff:
             # a person who leaves leaves their posts: the office sees the gaps on the unit page
             Post.objects.filter(holder=staff).update(holder=None)
             Post.objects.filter(backup=staff).update(backup=None)
-        Staff.objects.filter(pk=staff.pk).update(is_active=active)
-        staff.is_active = active
-        audit_record(action="org.staff.activate" if active else "org.staff.deactivate", actor=actor, obj=staff)
-    return staff
+        return set_active_audited(actor=actor, obj=staff, active=active, action_prefix="org.staff")
 
 
 def staff_phone_reveal(*, actor: Any, staff: Staff) -> str:
@@ -297,19 +263,10 @@ def post_create(
 
 
 def post_update(*, actor: Any, post: Post, **fields: Any) -> Post:
-    allowed = {"name", "duties", "holder", "backup", "is_active"}
-    if set(fields) - allowed:
-        raise TypeError(f"unknown fields {set(fields) - allowed}")
+    require_known(fields, {"name", "duties", "holder", "backup", "is_active"})
     merged = {k: fields.get(k, getattr(post, k)) for k in ("name", "holder", "backup")}
     _validate_post(unit=post.unit, post=post, **merged)
-    changes = _changes(post, fields)
-    if not changes:
-        return post
-    with transaction.atomic():
-        Post.objects.filter(pk=post.pk).update(**fields)
-        post.refresh_from_db()
-        audit_record(action="org.post.update", actor=actor, obj=post, detail=changes)
-    return post
+    return update_audited(actor=actor, obj=post, fields=fields, action="org.post.update")
 
 
 # --- whereabouts ------------------------------------------------------------------------------
@@ -405,21 +362,14 @@ def _validate_enterprise(fields: dict[str, Any], enterprise: Enterprise | None) 
     except ValidationError as exc:
         errors["credit_code"] = exc.messages[0]
     fields["credit_code"] = code
-    phone = fields.get("contact_phone") or ""
-    if phone:
-        try:
-            validate_phone(phone)
-            fields["contact_phone"] = normalise_phone(phone)
-        except ValidationError as exc:
-            errors["contact_phone"] = exc.messages[0]
+    clean_phone_field(fields, "contact_phone", errors)
     if errors:
         raise ValidationError(errors)
     return fields
 
 
 def enterprise_create(*, actor: Any, audit: bool = True, **fields: Any) -> Enterprise:
-    if set(fields) - set(ENTERPRISE_FIELDS):
-        raise TypeError(f"unknown fields {set(fields) - set(ENTERPRISE_FIELDS)}")
+    require_known(fields, ENTERPRISE_FIELDS)
     fields = _validate_enterprise(dict(fields), None)
     with transaction.atomic():
         enterprise = Enterprise.objects.create(**fields)
@@ -429,23 +379,10 @@ def enterprise_create(*, actor: Any, audit: bool = True, **fields: Any) -> Enter
 
 
 def enterprise_update(*, actor: Any, enterprise: Enterprise, **fields: Any) -> Enterprise:
-    if set(fields) - set(ENTERPRISE_FIELDS):
-        raise TypeError(f"unknown fields {set(fields) - set(ENTERPRISE_FIELDS)}")
+    require_known(fields, ENTERPRISE_FIELDS)
     merged = _validate_enterprise({k: fields.get(k, getattr(enterprise, k)) for k in ENTERPRISE_FIELDS}, enterprise)
-    fields = {k: merged[k] for k in fields}
-    changes = _changes(enterprise, fields)
-    if not changes:
-        return enterprise
-    with transaction.atomic():
-        Enterprise.objects.filter(pk=enterprise.pk).update(**fields, updated_at=timezone.now())
-        enterprise.refresh_from_db()
-        audit_record(action="org.enterprise.update", actor=actor, obj=enterprise, detail=changes)
-    return enterprise
+    return update_audited(actor=actor, obj=enterprise, fields={k: merged[k] for k in fields}, action="org.enterprise.update")
 
 
 def enterprise_set_active(*, actor: Any, enterprise: Enterprise, active: bool) -> Enterprise:
-    with transaction.atomic():
-        Enterprise.objects.filter(pk=enterprise.pk).update(is_active=active)
-        enterprise.is_active = active
-        audit_record(action="org.enterprise.activate" if active else "org.enterprise.deactivate", actor=actor, obj=enterprise)
-    return enterprise
+    return set_active_audited(actor=actor, obj=enterprise, active=active, action_prefix="org.enterprise")

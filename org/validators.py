@@ -49,3 +49,16 @@ def validate_phone(value: str) -> None:
 def validate_mobile(value: str) -> None:
     if not MOBILE.match(normalise_phone(value)):
         raise ValidationError(_("“%(v)s”不是有效的手机号码（11位，以1开头）。") % {"v": value}, code="mobile")
+
+
+def clean_phone_field(fields: dict, key: str, errors: dict, *, mobile_only: bool = False) -> None:
+    """Validate and normalise ``fields[key]`` in place (if given); a problem goes to ``errors``."""
+    phone = fields.get(key) or ""
+    if not phone:
+        return
+    try:
+        (validate_mobile if mobile_only else validate_phone)(phone)
+    except ValidationError as exc:
+        errors[key] = exc.messages[0]
+        return
+    fields[key] = normalise_phone(phone)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.permissions import Role
 from core.queries import excluding
-from org.validators import normalise_phone, validate_mobile
+from core.writes import require_known, update_audited
+from org.validators import clean_phone_field
 from supervisors.models import Supervisor
 
 FIELDS = ("code", "name", "user", "employer", "phone", "term_start", "term_end", "status", "note")
@@ -34,21 +35,14 @@ def _validate(fields: dict[str, Any], supervisor: Supervisor | None) -> dict[str
             errors["user"] = _("登录账号的角色必须是“效能监督员”。")
         elif excluding(Supervisor.objects.filter(user=user), supervisor).exists():
             errors["user"] = _("该账号已对应另一名监督员。")
-    phone = fields.get("phone") or ""
-    if phone:
-        try:
-            validate_mobile(phone)
-            fields["phone"] = normalise_phone(phone)
-        except ValidationError as exc:
-            errors["phone"] = exc.messages[0]
+    clean_phone_field(fields, "phone", errors, mobile_only=True)
     if errors:
         raise ValidationError(errors)
     return fields
 
 
 def supervisor_create(*, actor: Any, audit: bool = True, **fields: Any) -> Supervisor:
-    if set(fields) - set(FIELDS):
-        raise TypeError(f"unknown fields {set(fields) - set(FIELDS)}")
+    require_known(fields, FIELDS)
     fields = _validate(dict(fields), None)
     with transaction.atomic():
         supervisor = Supervisor.objects.create(**fields)
@@ -58,15 +52,6 @@ def supervisor_create(*, actor: Any, audit: bool = True, **fields: Any) -> Super
 
 
 def supervisor_update(*, actor: Any, supervisor: Supervisor, **fields: Any) -> Supervisor:
-    if set(fields) - set(FIELDS):
-        raise TypeError(f"unknown fields {set(fields) - set(FIELDS)}")
+    require_known(fields, FIELDS)
     merged = _validate({k: fields.get(k, getattr(supervisor, k)) for k in FIELDS}, supervisor)
-    fields = {k: merged[k] for k in fields}
-    changes = {k: {"from": str(getattr(supervisor, k)), "to": str(v)} for k, v in fields.items() if getattr(supervisor, k) != v}
-    if not changes:
-        return supervisor
-    with transaction.atomic():
-        Supervisor.objects.filter(pk=supervisor.pk).update(**fields)
-        supervisor.refresh_from_db()
-        audit_record(action="supervisors.supervisor.update", actor=actor, obj=supervisor, detail=changes)
-    return supervisor
+    return update_audited(actor=actor, obj=supervisor, fields={k: merged[k] for k in fields}, action="supervisors.supervisor.update")
