@@ -66,8 +66,20 @@ def test_successful_login_is_audited_with_address(world) -> None:
     assert record.actor == world.office and record.ip == "10.1.2.3" and record.success
 
 
-def test_idle_logout_after_thirty_minutes() -> None:
+def test_idle_logout_after_thirty_minutes(world) -> None:
+    from django.contrib.sessions.models import Session
+
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    client = Client()
+    assert login(client, "office", PASSWORD).status_code == 302
+    session = Session.objects.get(session_key=client.session.session_key)
+    # each request pushes the expiry 30 minutes ahead
+    assert timezone.now() + timedelta(minutes=29) < session.expire_date <= timezone.now() + timedelta(minutes=30)
+    assert client.get("/org/units/").status_code == 200
+    # 30 idle minutes later the session is gone
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/org/units/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_expired_password_must_be_changed_first(world) -> None:
