@@ -147,7 +147,7 @@ def _answer(
             started_at=_started(request),
         )
     except ValidationError as exc:
-        if exc.code == "duplicate" or (not hasattr(exc, "error_dict") and exc.messages == [services.duplicate_message()]):
+        if getattr(exc, "code", None) == "duplicate" or (not hasattr(exc, "error_dict") and exc.messages == [services.duplicate_message()]):
             page = render(
                 request,
                 "evaluations/public/already.html",

@@ -34,7 +34,9 @@ def _unit_scoped(user: Any, perm: str) -> bool:
 
 def campaign_list(user: Any) -> QuerySet[Campaign]:
     qs = gate.restrict(
-        Campaign.objects.select_related("questionnaire").annotate(n_targets=Count("targets")), user, "evaluations.campaign.view"
+        Campaign.objects.select_related("questionnaire").annotate(n_targets=Count("targets")).order_by("-year", "kind", "-id"),
+        user,
+        "evaluations.campaign.view",
     )
     if _unit_scoped(user, "evaluations.campaign.view"):
         qs = qs.filter(status=CampaignStatus.PUBLISHED)
@@ -79,7 +81,9 @@ def response_get(user: Any, pk: int, perm: str = "evaluations.response.view") ->
 
 def questionnaire_list(user: Any) -> QuerySet[Questionnaire]:
     return gate.restrict(
-        Questionnaire.objects.annotate(n_questions=Count("questions", distinct=True)), user, "evaluations.questionnaire.view"
+        Questionnaire.objects.annotate(n_questions=Count("questions", distinct=True)).order_by("-created_at", "-id"),
+        user,
+        "evaluations.questionnaire.view",
     )
 
 

@@ -560,7 +560,9 @@ def _parse_answers(
                 continue
             parsed.append({"question": question, "choices": values})
             continue
-        value = "" if raw is None else (raw[0] if isinstance(raw, (list, tuple)) and raw else str(raw)).strip()
+        if isinstance(raw, (list, tuple)):
+            raw = raw[0] if raw else None
+        value = "" if raw is None else str(raw).strip()
         if not value:
             if question.required:
                 errors[key] = _("第%(n)s题为必答题，请作答。") % {"n": question.position}
