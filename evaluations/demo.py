@@ -64,7 +64,7 @@ def solve_downgrades(counts: Sequence[int], goal: Fraction) -> dict[int, int]:
     sizes = sorted(groups)
     targets = len(counts)
     needed = (100 - goal) * targets  # Σ (deficit of target / its count)
-    best: tuple[Fraction, dict[int, int]] | None = None
+    best: tuple[tuple[float, Fraction], dict[int, int]] | None = None
     first, rest = sizes[0], sizes[1:]
     ranges = [range(0, 3 * groups[n] * n + 1) for n in rest]
 
@@ -79,9 +79,12 @@ def solve_downgrades(counts: Sequence[int], goal: Fraction) -> dict[int, int]:
                 average = 100 - total / targets
                 if round(float(average), 2) != float(goal):
                     continue
-                error = abs(average - goal)
-                if best is None or error < best[0]:
-                    best = (error, {**chosen, first: a})
+                plan = {**chosen, first: a}
+                # spread the criticism evenly over the groups, then land as close to the goal as possible
+                density = [plan[n] / groups[n] for n in plan]
+                key = (round(max(density) - min(density), 1), abs(average - goal))
+                if best is None or key < best[0]:
+                    best = (key, plan)
             return
         n = rest[index]
         for b in ranges[index]:
@@ -101,7 +104,7 @@ def plan_scores(counts: Sequence[int], goal: str, rng: Any) -> list[list[int]]:
     plan = [[100] * n for n in counts]
     downgrades = solve_downgrades(counts, Fraction(goal))
     # some targets attract more criticism than others: weights drawn once per target
-    weights = [rng.random() ** 2 + 0.05 for _ in counts]
+    weights = [0.3 + rng.random() for _ in counts]
     for n, how_many in downgrades.items():
         members = [i for i, c in enumerate(counts) if c == n]
         for _ in range(how_many):
