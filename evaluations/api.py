@@ -44,7 +44,12 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
 
 class CampaignSerializer(serializers.ModelSerializer):
     questionnaire = serializers.PrimaryKeyRelatedField(queryset=Questionnaire.objects.all(), allow_null=True, required=False)
-    channels = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices), required=False)
+    # plain strings (checked by the service), so that the schema names the channel choices once
+    channels = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="渠道：" + "、".join(f"{value}（{label}）" for value, label in Channel.choices),
+    )
 
     class Meta:
         model = Campaign

@@ -855,6 +855,12 @@ def sample_callback(
     return sample
 
 
+def sample_contact_view(*, actor: Any, sample: SampledCase) -> str:
+    """The person's full phone number for the follow-up call; every view is audited."""
+    audit_record(action="evaluations.sample.view_contact", actor=actor, obj=sample, detail={"case": sample.case.ref})
+    return sample.case.contact_phone
+
+
 # --- service ratings (好差评) -----------------------------------------------------------------------
 def rating_submit(
     *,

@@ -396,7 +396,9 @@ def services_adapters_available() -> bool:
 class SampleCallbackView(GateMixin, View):
     permission = "evaluations.sample.change"
 
-    def _render(self, request: HttpRequest, sample: Any, form: CallbackForm, errors: Any = None, status: int = 200) -> HttpResponse:
+    def _render(
+        self, request: HttpRequest, sample: Any, form: CallbackForm, errors: Any = None, status: int = 200, phone: str = ""
+    ) -> HttpResponse:
         _version, doc = policy_document()
         questions = sample.campaign.questionnaire.questions.all() if sample.campaign.questionnaire else []
         context = {
@@ -406,6 +408,7 @@ class SampleCallbackView(GateMixin, View):
             "levels": doc.evaluations.levels,
             "errors": errors or {},
             "values": request.POST,
+            "phone": phone or sample.case.contact_phone_masked,
         }
         return render(request, "evaluations/sample_callback.html", context, status=status)
 
@@ -417,7 +420,9 @@ class SampleCallbackView(GateMixin, View):
         )
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return self._render(request, self._sample(request, pk), CallbackForm())
+        sample = self._sample(request, pk)
+        phone = services.sample_contact_view(actor=request.user, sample=sample)  # the caller needs it; audited
+        return self._render(request, sample, CallbackForm(), phone=phone)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         sample = self._sample(request, pk)

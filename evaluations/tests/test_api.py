@@ -173,3 +173,12 @@ def test_ratings_api_scoping_and_steps(world: Any) -> None:
     )
     assert kiosk.status_code == 201 and ServiceRating.objects.get(pk=kiosk.json()["id"]).channel == "api"
     assert api(world.office).post(f"{BASE}/ratings/", {"unit": world.window_a.pk, "level": "??"}, format="json").status_code == 400
+
+
+def test_openapi_schema_generates_without_errors_or_warnings(tmp_path: Any) -> None:
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    schema = out.read_text()
+    assert "/api/v1/evaluations/responses/" in schema and "/api/v1/evaluations/ratings/{id}/appeal/" in schema

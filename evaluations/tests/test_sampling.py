@@ -164,3 +164,27 @@ def test_pull_without_the_cases_app_says_to_import(world: Any) -> None:
     with pytest.raises(ValidationError) as exc:
         services.handled_cases_pull(actor=world.office, campaign=c)
     assert "Excel" in exc.value.messages[0]
+
+
+def test_call_back_page_shows_the_number_to_the_office_and_audits_it(world: Any) -> None:
+    from django.urls import reverse
+
+    from core.models import AuditRecord
+    from core.testing import client_for
+
+    _cases(world.unit_a, 2, "A")
+    c = _campaign(world, per_unit=2)
+    services.sample_draw(actor=world.office, campaign=c, seed=3)
+    services.campaign_open(actor=world.office, campaign=c)
+    sample = SampledCase.objects.filter(campaign=c).first()
+    url = reverse("evaluations:sample", args=[sample.pk])
+    assert client_for(world.liaison_a).get(url).status_code == 403
+    assert client_for(world.viewer).get(url).status_code == 403
+    page = client_for(world.office).get(url).content.decode()
+    assert "13800138000" in page
+    assert AuditRecord.objects.filter(action="evaluations.sample.view_contact", actor=world.office, object_id=str(sample.pk)).exists()
+    question = c.questionnaire.questions.get()
+    done = client_for(world.office).post(url, {"reached": "1", "note": "", f"q{question.pk}": "very_satisfied"})
+    assert done.status_code == 302
+    sample.refresh_from_db()
+    assert sample.status == SampleStatus.ANSWERED and sample.response.fully_satisfied
