@@ -102,11 +102,12 @@ class CampaignDetailView(GateMixin, View):
             context["targets"] = [(t, request.build_absolute_uri(target_url(t))) for t in targets[:200]]
             context["target_count"] = targets.count()
             context["groups"] = campaign.groups.all()
+        if office:
+            # personal links are credentials: only the office that hands them out sees them
             context["invitations"] = [
                 (i, request.build_absolute_uri(reverse("evaluations_public:invitation", args=[i.token])))
                 for i in campaign.invitations.select_related("group")[:200]
             ]
-        if office:
             context["group_form"] = GroupForm()
             context["invitation_form"] = InvitationForm(campaign=campaign)
         return render(request, "evaluations/campaign_detail.html", context)

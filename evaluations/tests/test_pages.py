@@ -330,3 +330,25 @@ def test_qr_posters_pdf_holds_each_targets_address(world: Any) -> None:
         assert any(link.endswith(target_url(target)) for link in links)
     ratings = client_for(world.office).get(reverse("evaluations:rating_posters"))
     assert public_rating_url(world.window_a) in PdfReader(io.BytesIO(ratings.content)).pages[0].extract_text()
+
+
+def test_invitation_links_are_shown_to_the_office_only(world: Any) -> None:
+    c = helpers.campaign(world, kind="departments", units=[world.unit_a])
+    invitation = services.invitation_create(actor=world.office, campaign=c, group=c.groups.get(), name="王代表")
+    url = reverse("evaluations:campaign", args=[c.pk])
+    assert invitation.token in client_for(world.office).get(url).content.decode()
+    assert invitation.token not in client_for(world.viewer).get(url).content.decode()
+
+
+def test_home_panels_and_the_raters_invitations(world: Any) -> None:
+    rating = services.rating_submit(unit=world.window_a, level="dissatisfied", contact_phone="13800138000")
+    services.rating_callback(actor=world.office, rating=rating, verified=True, note="属实")
+    office_home = client_for(world.office).get("/").content.decode()
+    assert 'data-panel="evaluations_office"' in office_home
+    liaison_home = client_for(world.liaison_a).get("/").content.decode()
+    assert 'data-panel="evaluations_unit"' in liaison_home and "差评待处理" in liaison_home
+    c = helpers.campaign(world, kind="departments", units=[world.unit_a])
+    services.invitation_create(actor=world.office, campaign=c, group=c.groups.get(), name="梁代表", user=world.rater)
+    page = client_for(world.rater).get(reverse("evaluations:my_invitations"))
+    assert page.status_code == 200 and c.name in page.content.decode()
+    assert client_for(world.office).get(reverse("evaluations:my_invitations")).status_code == 403
