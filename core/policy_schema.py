@@ -109,6 +109,7 @@ class RatingsSection(Section):
     levels: list[SatisfactionLevel] = Field(default=DEFAULT_LEVELS, title="五级评价")
     fix_days: int = Field(default=10, ge=1, le=30, title="差评整改时限（工作日）")
     callback_ratio: float = Field(default=1.0, ge=0, le=1, title="实名差评回访比例")
+    repeat_hours: int = Field(default=24, ge=1, le=24 * 30, title="同一手机、设备或网络地址重复评价的判定期（小时）")
 
 
 # --- §3 evaluations ----------------------------------------------------------------------
@@ -125,6 +126,8 @@ class EvaluationsSection(Section):
     min_answer_seconds: int = Field(default=20, ge=0, title="答卷最短用时（秒）")
     one_answer_per_device: bool = Field(default=True, title="同一设备每期每对象限答一次")
     burst_per_ip_per_hour: int = Field(default=20, ge=1, title="同一网络地址每小时答卷上限")
+    identical_min_questions: int = Field(default=3, ge=2, title="至少几道五级题全部同一选项才标记为雷同答卷")
+    award_requires_min_sample: bool = Field(default=False, title="评优须达到最少有效样本")
 
 
 # --- §4 approvals ------------------------------------------------------------------------

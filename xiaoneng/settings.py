@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "org",
     "accounts",
     "supervisors",
+    "evaluations",
 ]
 
 MIDDLEWARE = [
