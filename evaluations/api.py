@@ -237,7 +237,7 @@ class QuestionnaireViewSet(
         "new_version": "evaluations.questionnaire.change",
     }
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = services.questionnaire_create(
             actor=self.request.user, title=data["title"], intro=data.get("intro", ""), questions=data["questions"]
@@ -282,7 +282,7 @@ class CampaignViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
             qs = qs.filter(status=CampaignStatus.PUBLISHED)
         return qs
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.campaign_create(actor=self.request.user, **serializer.validated_data)
 
     @extend_schema(responses=TargetSerializer(many=True))

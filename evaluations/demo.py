@@ -145,6 +145,7 @@ def _bulk_answers(
     campaign: Campaign, plans: list[list[int]], rng: Any, *, channel_mix: Sequence[tuple[str, int]], office: User | None = None
 ) -> list[Response]:
     """Responses and their answers from score plans (one plan per target, in order)."""
+    assert campaign.questionnaire is not None
     questions = list(campaign.questionnaire.questions.all())
     satisfaction = [q for q in questions if q.kind == QuestionKind.SATISFACTION]
     others = [q for q in questions if q.kind != QuestionKind.SATISFACTION]
@@ -180,12 +181,14 @@ def _bulk_answers(
     Response.objects.bulk_create(rows, batch_size=1000)
     answers: list[Answer] = []
     for response in rows:
+        given = response.score
+        assert given is not None
         for question in satisfaction:
-            answers.append(Answer(response=response, question=question, level=CODES[int(response.score)], score=response.score))
+            answers.append(Answer(response=response, question=question, level=CODES[int(given)], score=given))
         for question in others:
             if question.kind == QuestionKind.SINGLE:
                 answers.append(Answer(response=response, question=question, choices=[rng.choice(question.options)]))
-            elif question.kind == QuestionKind.TEXT and response.score < 100 and rng.random() < 0.4:
+            elif question.kind == QuestionKind.TEXT and given < 100 and rng.random() < 0.4:
                 answers.append(Answer(response=response, question=question, text=rng.choice(TEXTS)))
     Answer.objects.bulk_create(answers, batch_size=2000)
     return rows
@@ -271,7 +274,7 @@ def build(ctx: DemoContext) -> None:
 def _rejected_burst(campaign: Campaign, office: User) -> None:
     """A burst of answers from one address that the office reviewed and rejected."""
     target = campaign.targets.order_by("position").first()
-    assert target is not None
+    assert target is not None and campaign.questionnaire is not None
     question = campaign.questionnaire.questions.get(position=1)
     moment = _aware(date(campaign.year, 9, 12), 21 * 3600)
     rows = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, StyledForm
 from core.policy_schema import SatisfactionLevel
 from evaluations.choices import CampaignKind, Channel, QuestionKind, Resolution
-from evaluations.models import Question, Questionnaire
+from evaluations.models import Question, Questionnaire, RaterGroup
 from org.forms import UnitChoiceField
 from org.models import Unit
 
@@ -36,7 +36,7 @@ class CampaignForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["questionnaire"].queryset = Questionnaire.objects.filter(status="published")
+        cast(forms.ModelChoiceField, self.fields["questionnaire"]).queryset = Questionnaire.objects.filter(status="published")
 
 
 class QuestionnaireForm(StyledForm):
@@ -78,7 +78,7 @@ class TargetsForm(StyledForm):
 
     def __init__(self, *args: Any, queryset: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = queryset
+        cast(forms.ModelChoiceField, self.fields["units"]).queryset = queryset
 
 
 class GroupForm(StyledForm):
@@ -89,12 +89,12 @@ class GroupForm(StyledForm):
 
 
 class InvitationForm(StyledForm):
-    group = forms.ModelChoiceField(label=_("评议群体"), queryset=None)
+    group = forms.ModelChoiceField(label=_("评议群体"), queryset=RaterGroup.objects.none())
     name = forms.CharField(label=_("受邀人"), max_length=60, help_text=_("如：市人大代表 王某"))
 
     def __init__(self, *args: Any, campaign: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = campaign.groups.all()
+        cast(forms.ModelChoiceField, self.fields["group"]).queryset = campaign.groups.all()
 
 
 class ReviewForm(StyledForm):
@@ -146,7 +146,7 @@ class RatingFixRateForm(StyledForm):
 
     def __init__(self, *args: Any, levels: list[SatisfactionLevel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = level_choices(levels)
+        cast(forms.ChoiceField, self.fields["level"]).choices = level_choices(levels)
 
 
 class RatingAppealForm(StyledForm):

@@ -25,6 +25,7 @@ from core.fields import keyed_digest
 from core.notify import notify
 from core.permissions import OFFICE_ROLES, UNIT_ROLES
 from core.policy_schema import SatisfactionLevel
+from core.queries import excluding
 from core.selectors import policy_document
 from evaluations import scoring
 from evaluations.choices import (
@@ -320,13 +321,13 @@ def group_save(
         errors["name"] = _("请填写群体名称。")
     if weight is None or weight < 0:
         errors["weight"] = _("权重不能为负数。")
-    if RaterGroup.objects.filter(campaign=campaign, code=code.strip()).exclude(pk=getattr(group, "pk", None)).exists():
+    if excluding(RaterGroup.objects.filter(campaign=campaign, code=code.strip()), group).exists():
         errors["code"] = _("代码“%(code)s”已被本活动的其他群体使用。") % {"code": code}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         if is_public:
-            RaterGroup.objects.filter(campaign=campaign).exclude(pk=getattr(group, "pk", None)).update(is_public=False)
+            excluding(RaterGroup.objects.filter(campaign=campaign), group).update(is_public=False)
         if group is None:
             position = RaterGroup.objects.filter(campaign=campaign).count() + 1
             group = RaterGroup.objects.create(
@@ -402,7 +403,7 @@ def _previous_means(campaign: Campaign) -> dict[int, float]:
     if previous is None:
         return {}
     rows = CampaignResult.objects.filter(campaign=previous, mean__isnull=False).values_list("target__unit_id", "mean")
-    return dict(rows)
+    return {unit_id: mean for unit_id, mean in rows if mean is not None}
 
 
 def _compute(campaign: Campaign) -> int:
@@ -415,7 +416,8 @@ def _compute(campaign: Campaign) -> int:
         "target_id", "score", "group__code", "fully_satisfied", "submitted_at"
     )
     for target_id, score, group, full, submitted in rows:
-        answered.setdefault(target_id, []).append(scoring.Answered(score, group or "", full, submitted))
+        if score is not None:  # filtered above; the check is for the type checker
+            answered.setdefault(target_id, []).append(scoring.Answered(score, group or "", full, submitted))
     targets = list(CampaignTarget.objects.filter(campaign=campaign).order_by("position", "id"))
     items = [
         scoring.Ranked(
