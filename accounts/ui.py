@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, User
-from core.registry import home_panel, nav_item
+from core.registry import SYSTEM, home_panel, nav_item
 
-nav_item(_("账号"), "accounts:users", "accounts.user.change", order=800)
-nav_item(_("接口令牌"), "accounts:tokens", "accounts.token.view", order=810)
+nav_item(_("账号"), "accounts:users", "accounts.user.change", order=800, group=SYSTEM)
+nav_item(_("接口令牌"), "accounts:tokens", "accounts.token.view", order=810, group=SYSTEM)
 
 
 def _attention(request: Any) -> dict[str, Any]:

@@ -17,14 +17,25 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"xn_site_name": settings.XN_SITE_NAME, "xn_office_name": settings.XN_OFFICE_NAME}
     if user is None or not user.is_authenticated:
         return context
-    nav = []
+    nav: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
     for item in nav_items():
-        if gate.can(user, item.perm):
-            try:
-                url = reverse(item.url_name)
-            except NoReverseMatch:
-                continue
-            nav.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"})
+        if not gate.can(user, item.perm):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        entry = {"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"}
+        if not item.group:
+            nav.append(entry)
+            continue
+        group = groups.get(str(item.group))
+        if group is None:
+            group = groups[str(item.group)] = {"label": item.group, "children": [], "active": False}
+            nav.append(group)
+        group["children"].append(entry)
+        group["active"] = group["active"] or entry["active"]
     from core.notify import unread_count
 
     context.update({"nav": nav, "unread_count": unread_count(user), "role_label": user.get_role_display()})

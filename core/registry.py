@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 Label = str | Promise
 
@@ -23,7 +24,7 @@ class NavItem:
     url_name: str
     perm: str
     order: int = 100
-    group: str = ""
+    group: Label = ""  # items of one group show as one drop-down menu
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,14 @@ class HomePanel:
     order: int = 100
 
 
+# the group of administrative pages (accounts, policies, calendar, audit)
+SYSTEM = _("系统管理")
+
 _nav: list[NavItem] = []
 _panels: list[HomePanel] = []
 
 
-def nav_item(label: Label, url_name: str, perm: str, order: int = 100, group: str = "") -> None:
+def nav_item(label: Label, url_name: str, perm: str, order: int = 100, group: Label = "") -> None:
     _nav.append(NavItem(label, url_name, perm, order, group))
     _nav.sort(key=lambda item: item.order)
 

@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core import calendar
 from core.models import Job, Notification, PolicyStatus, PolicyVersion
-from core.registry import home_panel, nav_item
+from core.registry import SYSTEM, home_panel, nav_item
 
-nav_item(_("政策参数"), "core:policies", "core.policy.change", order=900)
-nav_item(_("工作日历"), "core:calendar", "core.calendar.change", order=910)
-nav_item(_("审计日志"), "core:audit", "core.audit.view", order=920)
+nav_item(_("政策参数"), "core:policies", "core.policy.change", order=900, group=SYSTEM)
+nav_item(_("工作日历"), "core:calendar", "core.calendar.change", order=910, group=SYSTEM)
+nav_item(_("审计日志"), "core:audit", "core.audit.view", order=920, group=SYSTEM)
 
 
 def _inbox(request: Any) -> dict[str, Any]:

@@ -10,10 +10,11 @@ from core import permissions as gate
 from core.registry import home_panel, nav_item
 from org.models import Enterprise, Post, Staff, Unit, Whereabouts
 
-nav_item(_("单位"), "org:units", "org.unit.view", order=100)
-nav_item(_("工作人员"), "org:staff_list", "org.staff.view", order=110)
-nav_item(_("离岗告示"), "org:whereabouts", "org.whereabouts.view", order=120)
-nav_item(_("企业"), "org:enterprises", "org.enterprise.view", order=130)
+REGISTRY = _("组织机构")
+nav_item(_("单位"), "org:units", "org.unit.view", order=100, group=REGISTRY)
+nav_item(_("工作人员"), "org:staff_list", "org.staff.view", order=110, group=REGISTRY)
+nav_item(_("离岗告示"), "org:whereabouts", "org.whereabouts.view", order=120, group=REGISTRY)
+nav_item(_("企业"), "org:enterprises", "org.enterprise.view", order=130, group=REGISTRY)
 
 
 def _registry_summary(request: Any) -> dict[str, Any]:
