@@ -1,0 +1,1 @@
+"""The cases module's places in the navigation and on home pages."""
