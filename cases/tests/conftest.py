@@ -54,3 +54,37 @@ def in_progress(world: Any, dispatched: Any) -> Any:
     services.case_sign(actor=world.liaison_a, case=dispatched)
     dispatched.refresh_from_db()
     return dispatched
+
+
+@pytest.fixture
+def set_policy(db: Any) -> Any:
+    """Publish a new version of the current policy with some ``cases`` parameters changed
+    (effective from 2020, so it governs every test date)."""
+    from datetime import date
+
+    from core.models import PolicyStatus, PolicyVersion
+    from core.selectors import policy_version_for
+
+    def change(**cases: Any) -> Any:
+        current = policy_version_for()
+        document = dict(current.document)
+        document["cases"] = {**document.get("cases", {}), **cases}
+        return PolicyVersion.objects.create(
+            policy=current.policy,
+            version=current.version + 1,
+            status=PolicyStatus.PUBLISHED,
+            effective_from=date(2020, 1, 1),
+            document=document,
+            note="test",
+        )
+
+    return change
+
+
+def at(*args: int) -> Any:
+    """An aware datetime in the platform's zone (Asia/Shanghai)."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    return datetime(*args, tzinfo=timezone.get_current_timezone())
