@@ -220,7 +220,7 @@ def figures_workbook(figures: Figures) -> bytes:
     """The figures as a real .xlsx (one sheet)."""
     levels = figures.levels
     headers = [
-        DIMENSIONS[figures.dimension],
+        str(DIMENSIONS[figures.dimension]),
         _("受理量"),
         _("派单量"),
         _("按时签收率(%)"),

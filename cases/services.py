@@ -54,7 +54,7 @@ TITLE_MAX = 100
 CONTENT_MIN = 5
 CONTENT_MAX = 2000
 REPLY_MAX = 5000
-REASON_MIN = 4
+REASON_MIN = 2
 MAX_ATTACHMENTS = 5
 # Tracking codes and query passwords: an alphabet without look-alike characters (0/O, 1/I).
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
