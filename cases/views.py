@@ -149,7 +149,18 @@ def _action_forms(request: HttpRequest, case: Case, bound: dict[str, Any] | None
 
 def render_case(request: HttpRequest, case: Case, bound: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
     user = request.user
-    context: dict[str, Any] = {"case": case, **selectors.case_detail(user, case), "actions": _action_forms(request, case, bound)}
+    actions = _action_forms(request, case, bound)
+    # a refused action whose form this user is not offered: show its messages at the top
+    stray = [m for name, form in (bound or {}).items() if name not in actions and form is not None for m in form.errors.get("__all__", [])]
+    stray += [
+        m
+        for name, form in (bound or {}).items()
+        if name not in actions and form is not None
+        for f, ms in form.errors.items()
+        if f != "__all__"
+        for m in ms
+    ]
+    context: dict[str, Any] = {"case": case, **selectors.case_detail(user, case), "actions": actions, "action_errors": stray}
     if case.status == CaseStatus.RECEIVED and gate.can(user, "cases.case.dispatch"):
         context["suggestion"] = routing.routing_suggest(case.title, case.content)
     if gate.can(user, "cases.case.merge") and case.status not in (CaseStatus.MERGED,):
