@@ -121,10 +121,13 @@ def import_cases(job: Job, progress: Progress) -> None:
         services.case_create(actor=actor, **fields)
         return "created"
 
-    if not errors:
+    unreadable = {e.row for e in errors}
+    if not any(e.row <= 1 for e in errors):  # the file itself is readable: check every row
         try:
             with transaction.atomic():
                 for done, row in enumerate(parsed.rows, start=1):
+                    if row["_row"] in unreadable:
+                        continue
                     try:
                         with transaction.atomic():
                             counts[apply(row)] += 1
