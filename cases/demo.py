@@ -155,7 +155,13 @@ def build(ctx: DemoContext) -> None:
 
     office = User.objects.filter(username="office").first()
     password_hash = make_password(DEMO_QUERY_PASSWORD)
-    _year(ctx, units, staff, office, password_hash)
+    _year(ctx, units, staff, office, password_hash, YEAR, CHANNELS, calendar.working_days_in(YEAR))
+    # this year up to last month, at a third of the volume, so that this year's pages show work too
+    today = timezone.localdate()
+    earlier = [d for d in calendar.working_days_in(today.year) if d < today.replace(day=1)]
+    if today.year > YEAR and earlier:
+        lighter = {code: (n // 3, 0, answered // 3, bad // 3) for code, (n, _open, answered, bad) in CHANNELS.items()}
+        _year(ctx, units, staff, office, password_hash, today.year, lighter, earlier)
     _this_month(ctx, units, staff, office)
     # this month's cases got random codes and passwords from the services: make them
     # reproducible and trackable with the demo password
@@ -169,15 +175,24 @@ def build(ctx: DemoContext) -> None:
     _report(ctx)
 
 
-def _year(ctx: DemoContext, units: dict[str, Unit], staff: dict[int, list[Staff]], office: Any, password_hash: str) -> None:
+def _year(
+    ctx: DemoContext,
+    units: dict[str, Unit],
+    staff: dict[int, list[Staff]],
+    office: Any,
+    password_hash: str,
+    year: int,
+    volumes: dict[str, tuple[int, int, int, int]],
+    days: list[date],
+) -> None:
+    """A year's history (written in bulk), and its monthly rankings frozen."""
     rng = ctx.rng
-    _version, document = policy_document(on=date(YEAR, 12, 31))
+    _version, document = policy_document(on=days[-1])
     limits = document.cases.deadline_days
     good_levels = ["very_satisfied", "satisfied", "basically_satisfied"]
     channels = {c.code: c for c in Channel.objects.all()}
-    days = calendar.working_days_in(YEAR)
     unit_codes = list(TOPICS)
-    codes_seen: set[str] = set()
+    codes_seen: set[str] = set(Case.objects.values_list("tracking_code", flat=True))
 
     def tracking_code() -> str:
         while True:
@@ -187,7 +202,7 @@ def _year(ctx: DemoContext, units: dict[str, Unit], staff: dict[int, list[Staff]
                 return code
 
     plans: list[dict[str, Any]] = []
-    for channel_code, (received, open_count, answered, bad) in CHANNELS.items():
+    for channel_code, (received, open_count, answered, bad) in volumes.items():
         completed = received - open_count
         outcomes = ["answered"] * answered + ["unreachable"] * (completed - answered)
         rng.shuffle(outcomes)
@@ -259,6 +274,8 @@ def _year(ctx: DemoContext, units: dict[str, Unit], staff: dict[int, list[Staff]
                 case.follow_up_tries = 1
                 case.followed_up_at = case.closed_at
                 case.close_note = "回访满意" if plan["rating"] == "good" else "回访不满意，经研判诉求已依法答复，予以结案"
+                if plan["rating"] == "bad" and rng.random() < 0.5:
+                    case.reopen_count = 1  # reopened once before this final answer
             else:
                 case.follow_up_tries = document.cases.follow_up_max_tries
                 case.close_note = f"回访{case.follow_up_tries}次未接通"
@@ -333,7 +350,12 @@ def _year(ctx: DemoContext, units: dict[str, Unit], staff: dict[int, list[Staff]
     Dispatch.objects.bulk_create(dispatches, batch_size=1000)
     FollowUp.objects.bulk_create(follow_ups, batch_size=1000)
     CaseEvent.objects.bulk_create(events, batch_size=2000)
-    ctx.write(f"  诉求件 {len(cases)}（{YEAR}年），派单 {len(dispatches)}，回访 {len(follow_ups)}")
+    months = sorted({d.replace(day=1) for d in days})
+    from cases.figures import ranking_freeze
+
+    for month in months:
+        ranking_freeze(month)
+    ctx.write(f"  诉求件 {len(cases)}（{year}年），派单 {len(dispatches)}，回访 {len(follow_ups)}，三率排名 {len(months)} 个月")
 
 
 def _this_month(ctx: DemoContext, units: dict[str, Unit], staff: dict[int, list[Staff]], office: Any) -> None:

@@ -45,6 +45,13 @@ def _levels() -> list[tuple[str, str]]:
     return [(lv.code, lv.label) for lv in document.ratings.levels]
 
 
+def _radios_as_checks(form: forms.Form) -> None:
+    """Radio buttons get Bootstrap's check style (the shared mixin styles them as boxes)."""
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.RadioSelect):
+            field.widget.attrs["class"] = "form-check-input"
+
+
 class IntakeForm(StyledForm):
     """The office enters a case taken by phone or letter."""
 
@@ -97,6 +104,7 @@ class PublicSubmitForm(StyledForm):
         self.fields["concerned_unit"].queryset = Unit.objects.filter(is_active=True, kind=UnitKind.DEPARTMENT).order_by(
             "sort_order", "code"
         )
+        _radios_as_checks(self)
         if not self.is_bound:
             self.initial["stamp"] = signing.TimestampSigner(salt="cases.public.submit").sign(str(int(timezone.now().timestamp())))
 
@@ -118,6 +126,7 @@ class RateForm(StyledForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["satisfaction"].choices = _levels()
+        _radios_as_checks(self)
 
 
 class TriageForm(StyledForm):
@@ -158,7 +167,7 @@ class ReasonForm(StyledForm):
 
 
 class DecisionForm(StyledForm):
-    decision = forms.ChoiceField(label=_("决定"), choices=(("yes", _("同意")), ("no", _("不同意"))), widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("决定"), choices=(("", "—"), ("yes", _("同意")), ("no", _("不同意"))))
     note = forms.CharField(label=_("意见"), max_length=300, required=False)
 
 
@@ -168,7 +177,7 @@ class ReplyForm(StyledForm):
 
 
 class FollowUpForm(StyledForm):
-    outcome = forms.ChoiceField(label=_("回访结果"), choices=FollowUpOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=_("回访结果"), choices=FollowUpOutcome.choices)
     satisfaction = forms.ChoiceField(label=_("满意度"), choices=(), required=False)
     resolved = forms.TypedChoiceField(
         label=_("问题是否解决"), choices=(("", "—"), *YES_NO), coerce=lambda v: v in (True, "True"), required=False, empty_value=None
@@ -181,7 +190,7 @@ class FollowUpForm(StyledForm):
 
 
 class JudgeForm(StyledForm):
-    verdict = forms.ChoiceField(label=_("认定"), choices=(("valid", _("有效投诉")), ("invalid", _("非有效投诉"))), widget=forms.RadioSelect)
+    verdict = forms.ChoiceField(label=_("认定"), choices=(("", "—"), ("valid", _("有效投诉")), ("invalid", _("非有效投诉"))))
     first_responsible = forms.ModelChoiceField(label=_("首办责任人"), queryset=Staff.objects.none(), required=False)
     reason = forms.CharField(label=_("认定理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -480,10 +480,12 @@ class FiguresExportView(GateMixin, View):
 
 
 def _month(request: HttpRequest) -> date:
+    """The month asked for; by default the last finished month (rankings are published
+    once a month is over)."""
     form = forms.MonthForm(request.GET or None)
     if form.is_bound and form.is_valid() and form.cleaned_data.get("month"):
         return form.cleaned_data["month"].replace(day=1)
-    return timezone.localdate().replace(day=1)
+    return figures_module.first_of_month(timezone.localdate().replace(day=1) - timedelta(days=1))
 
 
 class RankingView(GateMixin, View):
@@ -499,6 +501,7 @@ class RankingView(GateMixin, View):
             "weights": document.cases.three_rates_weights,
             "red": [r for r in ranking["rows"] if r.list == "red"],
             "black": [r for r in ranking["rows"] if r.list == "black"],
+            "this_month": timezone.localdate().replace(day=1),
         }
         return render(request, "cases/ranking.html", context)
 
