@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -153,7 +154,12 @@ def test_citizen_rates_the_reply_on_a_phone(page_factory: Any) -> None:
 def test_figures_export_downloads_a_workbook(page_factory: Any) -> None:
     world = _world()
     case, _p = services.case_create(
-        actor=world.office, channel=Channel.objects.get(code="leader_sms"), kind="request", content="请求协调解决小区停车难问题。", contact_name="李四", contact_phone="13900000000"
+        actor=world.office,
+        channel=Channel.objects.get(code="leader_sms"),
+        kind="request",
+        content="请求协调解决小区停车难问题。",
+        contact_name="李四",
+        contact_phone="13900000000",
     )
     services.case_dispatch(actor=world.office, case=case, unit=world.unit_a)
     page = page_factory()
@@ -162,6 +168,6 @@ def test_figures_export_downloads_a_workbook(page_factory: Any) -> None:
     assert "领导手机信息" in page.get_by_test_id("figures").inner_text()
     with page.expect_download() as info:
         page.get_by_test_id("export").click()
-    sheet = load_workbook(io.BytesIO(open(info.value.path(), "rb").read())).active
+    sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["领导手机信息"][1] == 1 and rows["合计"][2] == 1
