@@ -46,8 +46,14 @@ def _text(title: str, content: str) -> str:
 
 def training_rows() -> list[tuple[str, int]]:
     """(text, unit) of cases the office dispatched and the unit accepted."""
+    return [(text, unit) for text, unit, _kind in _history()]
+
+
+def _history() -> list[tuple[str, int, str]]:
     qs = Case.objects.filter(status__in=HANDLED, unit__isnull=False).order_by("-received_at")[:MAX_TRAINING_CASES]
-    return [(_text(title, content), unit_id) for title, content, unit_id in qs.values_list("title", "content", "unit_id")]
+    return [
+        (_text(title, content), unit_id, kind) for title, content, unit_id, kind in qs.values_list("title", "content", "unit_id", "kind")
+    ]
 
 
 @dataclass
@@ -81,10 +87,10 @@ def routing_train(*, actor: Any) -> TrainOutcome:
     """Train a new model on the dispatch history, or say why there is too little of it."""
     _version, document = policy_document()
     minimum, per_unit = document.cases.routing_min_samples, document.cases.routing_min_per_unit
-    rows = training_rows()
-    counts = Counter(unit for _text_, unit in rows)
+    history = _history()
+    counts = Counter(unit for _text_, unit, _kind in history)
     kept_units = {unit for unit, n in counts.items() if n >= per_unit}
-    rows = [(text, unit) for text, unit in rows if unit in kept_units]
+    rows = [(text, unit) for text, unit, _kind in history if unit in kept_units]
     if len(rows) < minimum or len(kept_units) < 2:
         return TrainOutcome(
             None,
@@ -102,7 +108,13 @@ def routing_train(*, actor: Any) -> TrainOutcome:
         accuracy = float((probe.predict(x_test) == y_test).mean())
         top3 = _top3_hits(probe, list(x_test), list(y_test))
     pipeline = _pipeline().fit(texts, labels)
-    blob = zlib.compress(pickle.dumps(pipeline, protocol=pickle.HIGHEST_PROTOCOL))
+    # the category (kind) of a case is suggested too, from the same history
+    kinds = Counter(kind for _t, _u, kind in history)
+    kind_rows = [(text, kind) for text, _u, kind in history if kinds[kind] >= per_unit]
+    kind_pipeline = (
+        _pipeline().fit([t for t, _k in kind_rows], [k for _t, k in kind_rows]) if len({k for _t, k in kind_rows}) >= 2 else None
+    )
+    blob = zlib.compress(pickle.dumps({"unit": pipeline, "kind": kind_pipeline}, protocol=pickle.HIGHEST_PROTOCOL))
     with transaction.atomic():
         model = RoutingModel.objects.create(
             trained_at=timezone.now(),
@@ -151,6 +163,7 @@ class Suggestion:
     message: str
     items: list[tuple[Unit, float]] = field(default_factory=list)
     model: RoutingModel | None = None
+    kinds: list[tuple[str, float]] = field(default_factory=list)  # (kind label, probability)
 
 
 def routing_suggest(title: str, content: str, top: int = 3) -> Suggestion:
@@ -164,12 +177,23 @@ def routing_suggest(title: str, content: str, top: int = 3) -> Suggestion:
             % {"min": document.cases.routing_min_samples, "per": document.cases.routing_min_per_unit},
         )
     model = RoutingModel.objects.get(pk=model.pk)
-    pipeline = _load(model)
-    probabilities = pipeline.predict_proba([_text(title, content)])[0]
+    pipelines = _load(model)
+    if not isinstance(pipelines, dict):  # a model stored before kinds were suggested
+        pipelines = {"unit": pipelines, "kind": None}
+    text = _text(title, content)
+    pipeline = pipelines["unit"]
+    probabilities = pipeline.predict_proba([text])[0]
     ranked = sorted(zip(pipeline.classes_, probabilities, strict=True), key=lambda pair: -pair[1])[:top]
     units = Unit.objects.in_bulk([int(unit_id) for unit_id, _p in ranked])
     items = [(units[int(unit_id)], float(p)) for unit_id, p in ranked if int(unit_id) in units and units[int(unit_id)].is_active]
-    return Suggestion(True, "", items, model)
+    kinds: list[tuple[str, float]] = []
+    if pipelines.get("kind") is not None:
+        from cases.choices import CaseKind
+
+        kind_pipeline = pipelines["kind"]
+        scored = zip(kind_pipeline.classes_, kind_pipeline.predict_proba([text])[0], strict=True)
+        kinds = [(str(CaseKind(k).label), float(p)) for k, p in sorted(scored, key=lambda pair: -pair[1])[:2] if k in CaseKind.values]
+    return Suggestion(True, "", items, model, kinds)
 
 
 def routing_status() -> dict[str, Any]:

@@ -48,11 +48,12 @@ def _history(per_unit: int, seed: int = 7) -> dict[str, Any]:
     rows = []
     for name, (subjects, problems) in TOPICS.items():
         for i in range(per_unit):
-            text = f"{rng.choice(['我', '本人', '市民'])}反映{rng.choice(subjects)}的问题，{rng.choice(problems)}，请{rng.choice(['尽快处理', '协调解决', '给个说法'])}。"
+            ask = rng.choice(["尽快处理", "协调解决", "给个说法"])
+            text = f"{rng.choice(['我', '本人', '市民'])}反映{rng.choice(subjects)}的问题，{rng.choice(problems)}，请{ask}。"
             rows.append(
                 Case(
                     channel=channel,
-                    kind="complaint",
+                    kind="complaint" if ask == "给个说法" else "request",
                     title=text[:20],
                     content=text,
                     contact_name="测试",
@@ -114,9 +115,10 @@ def test_periodic_task_retrains_and_the_office_sees_it(world: Any) -> None:
         actor=world.office,
         channel=Channel.objects.get(code="hotline_12345"),
         kind="complaint",
-        content="小区物业不管电梯故障，半夜施工噪音。",
+        content="小区物业不管电梯故障，半夜施工噪音，请给个说法。",
         contact_name="张三",
         contact_phone="13800000000",
     )
     detail = client_for(world.office).get(f"/cases/{case.pk}/").content.decode()
     assert "智能派单建议" in detail and "住建局" in detail and "置信度" in detail
+    assert "建议类别：投诉" in detail  # in this history, "给个说法" cases were complaints
