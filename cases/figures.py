@@ -339,12 +339,20 @@ def three_rates(month: date) -> tuple[list[RankRow], Any]:
             )
         )
     ranked = sorted((r for r in rows if r.score is not None), key=lambda r: (-r.score, -r.dispatched, r.unit))  # type: ignore[operator]
-    for position, row in enumerate(ranked, start=1):
-        row.rank = position
-    for row in ranked[:size]:
+    # equal scores share a rank (1, 1, 3 …), so a tie at the edge of a list takes both
+    for row in ranked:
+        row.rank = 1 + sum(1 for other in ranked if other.score > row.score)  # type: ignore[operator]
+    red = [r for r in ranked if r.rank <= size]  # type: ignore[operator]
+    for row in red:
         row.list = "red"
-    for row in ranked[size:][-size:]:
-        row.list = "black"
+    # the black list: the bottom of those scoring below every unit on the red list
+    floor = min((r.score for r in red), default=None)
+    below = [r for r in ranked if floor is None or r.score < floor]  # type: ignore[operator]
+    if below:
+        cutoff = below[-min(size, len(below))].score
+        for row in below:
+            if row.score <= cutoff:  # type: ignore[operator]
+                row.list = "black"
     unranked = sorted((r for r in rows if r.score is None), key=lambda r: r.unit)
     return ranked + unranked, version
 

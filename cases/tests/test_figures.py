@@ -173,9 +173,12 @@ def test_three_rates_ranking_with_weights_and_red_black_lists(world: Any, channe
     assert u11.score == 0.30 * 50 + 0.35 * 70 + 0.35 * 80 == 67.5
     assert by_name["排名单位00"].score == 100.0 and by_name["排名单位00"].rank == 1
     ranked = [r for r in rows if r.rank is not None]
-    assert [r.rank for r in ranked] == list(range(1, 13))
-    assert [r.unit for r in rows if r.list == "red"] == [f"排名单位{i:02d}" for i in range(5)]
-    assert [r.unit for r in rows if r.list == "black"] == [f"排名单位{i:02d}" for i in range(7, 12)]
+    # scores 100, 100, 97, 93.5, 87, 87, 80.5, 80.5, 74, 70.5, 67.5, 67.5: equal scores share a rank
+    assert [r.score for r in ranked] == [100.0, 100.0, 97.0, 93.5, 87.0, 87.0, 80.5, 80.5, 74.0, 70.5, 67.5, 67.5]
+    assert [r.rank for r in ranked] == [1, 1, 3, 4, 5, 5, 7, 7, 9, 10, 11, 11]
+    # the top five (a tie at fifth takes both), and the bottom five of those below them (a tie takes both)
+    assert [r.unit for r in rows if r.list == "red"] == [f"排名单位{i:02d}" for i in range(6)]
+    assert [r.unit for r in rows if r.list == "black"] == [f"排名单位{i:02d}" for i in range(6, 12)]
     assert by_name["无回访单位"].score is None and by_name["无回访单位"].rank is None and by_name["无回访单位"].list == ""
     # the weights are policy: 50 / 25 / 25 changes the score
     set_policy(three_rates_weights={"response": 50, "resolution": 25, "satisfaction": 25})
@@ -196,3 +199,12 @@ def test_a_finished_month_is_frozen_with_its_policy_version(world: Any, channels
     response = client_for(world.viewer).get("/cases/ranking/export/?month=2025-06")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[2]][:2] == [1, "冻结单位"] and sheet.cell(2, 9).value == "红榜"
+
+
+def test_a_unit_scoring_as_well_as_the_red_list_is_never_black_listed(world: Any, channels: dict[str, Any]) -> None:
+    for i in range(8):
+        _month_of(world, channels, make_unit(f"满分单位{i}"), 2, 2, 2, 2, 2)
+    _month_of(world, channels, make_unit("低分单位"), 2, 0, 2, 2, 2)  # response 0: 0 + 35 + 35 = 70
+    rows, _version = figures.three_rates(date(2025, 6, 1))
+    assert {r.unit for r in rows if r.list == "red"} == {f"满分单位{i}" for i in range(8)}
+    assert [(r.unit, r.score, r.rank) for r in rows if r.list == "black"] == [("低分单位", 70.0, 9)]
