@@ -370,11 +370,17 @@ def ranking_for(month: date) -> dict[str, Any]:
 
 def ranking_freeze(month: date) -> RankingSnapshot:
     """Freeze a finished month's ranking with the policy version that made it."""
+    from django.db import transaction
+
+    from core.audit import audit_record
+
     month = first_of_month(month)
     rows, version = three_rates(month)
-    snapshot, _created = RankingSnapshot.objects.update_or_create(
-        month=month, defaults={"rows": [r.as_dict() for r in rows], "policy_version": version, "computed_at": timezone.now()}
-    )
+    with transaction.atomic():
+        snapshot, _created = RankingSnapshot.objects.update_or_create(
+            month=month, defaults={"rows": [r.as_dict() for r in rows], "policy_version": version, "computed_at": timezone.now()}
+        )
+        audit_record(action="cases.ranking.freeze", obj=snapshot, detail={"units": len(rows), "policy": version.pk}, actor_label="system")
     return snapshot
 
 

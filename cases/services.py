@@ -1085,6 +1085,7 @@ def deadline_scan(*, today: date | None = None) -> ScanResult:
                 if Case.objects.filter(pk=case.pk, warned_at__isnull=True).update(warned_at=now):
                     result.warned += 1
                     _event(case, EventKind.WARNED, None, _("期限 %(d)s") % {"d": case.deadline})
+                    audit_record(action="cases.case.warn", obj=case, detail={"deadline": case.deadline}, actor_label="system")
                     notify(
                         recipients=unit_users(case.unit),
                         kind="cases.deadline_warning",
