@@ -96,6 +96,10 @@ class CasesSection(Section):
     follow_up_max_tries: int = Field(default=3, ge=1, title="回访最多拨打次数")
     three_rates_weights: dict[str, float] = Field(default={"response": 30, "resolution": 35, "satisfaction": 35}, title="三率权重（%）")
     red_black_list_size: int = Field(default=5, ge=1, title="红黑榜名额")
+    contact_within_days: int = Field(default=1, ge=0, title="签收后联系诉求人时限（工作日，计入响应率）")
+    duplicate_similarity: float = Field(default=0.6, gt=0, le=1, title="重复件内容相似度阈值（0–1）")
+    routing_min_samples: int = Field(default=50, ge=1, title="智能派单：最少历史派单件数")
+    routing_min_per_unit: int = Field(default=5, ge=1, title="智能派单：每个单位最少历史件数")
 
     @model_validator(mode="after")
     def _weights_sum(self) -> CasesSection:

@@ -206,7 +206,7 @@ class LevelSerializer(serializers.Serializer):
     level = serializers.CharField()
 
 
-class ReasonSerializer(serializers.Serializer):
+class RatingReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
@@ -450,10 +450,10 @@ class RatingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
         data = _valid(LevelSerializer, request)
         return self._done(services.rating_fix_rate(actor=request.user, rating=self.get_object(), level=data["level"]))
 
-    @extend_schema(request=ReasonSerializer, responses=RatingSerializer)
+    @extend_schema(request=RatingReasonSerializer, responses=RatingSerializer)
     @action(detail=True, methods=["post"])
     def appeal(self, request: Request, pk: str) -> ApiResponse:
-        data = _valid(ReasonSerializer, request)
+        data = _valid(RatingReasonSerializer, request)
         return self._done(services.rating_appeal(actor=request.user, rating=self.get_object(), reason=data["reason"]))
 
     @extend_schema(request=DecideSerializer, responses=RatingSerializer)

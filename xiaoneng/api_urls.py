@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import router as accounts_router
+from cases.api import router as cases_router
 from core.api_views import NotificationViewSet, PolicyInForceView, WorkingDaysView
 from evaluations.api import router as evaluations_router
 from org.api import router as org_router
@@ -19,5 +20,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("org/", include(org_router.urls)),
     path("accounts/", include(accounts_router.urls)),
     path("supervisors/", include(supervisors_router.urls)),
+    path("cases/", include(cases_router.urls)),
     path("evaluations/", include(evaluations_router.urls)),
 ]

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "org",
     "accounts",
     "supervisors",
+    "cases",
     "evaluations",
 ]
 

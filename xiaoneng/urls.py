@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("org/", include("org.urls")),
     path("supervisors/", include("supervisors.urls")),
+    path("cases/", include("cases.urls")),
+    path("public/cases/", include("cases.public_urls")),
     path("evaluations/", include("evaluations.urls")),
     path("public/rate/", include("evaluations.public_urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -125,45 +125,50 @@ def test_import_is_all_or_nothing(world: Any) -> None:
     assert HandledCase.objects.get(ref="R1").contact_phone == "13800138000"
 
 
-def test_cases_adapter_pulls_from_the_cases_app_when_installed(world: Any, monkeypatch: Any) -> None:
-    import sys
-    import types
+def test_pull_takes_closed_callable_cases_from_the_cases_app(world: Any) -> None:
+    """The real seam: cases closed through the cases module's own services become the
+    population of the handled-cases sample; anonymous and still-open cases do not."""
+    from cases import services as case_services
+    from cases.models import Channel
 
-    calls: list[dict[str, Any]] = []
-    closed = timezone.now() - timedelta(days=1)
+    hotline = Channel.objects.get(code="hotline_12345")
 
-    def handled_cases_for_sampling(**kwargs: Any) -> list[dict[str, Any]]:  # the cases app's selector, faked
-        calls.append(kwargs)
-        return [
-            {
-                "ref": "12345-001",
-                "case_id": 1,
-                "unit_id": world.unit_a.pk,
-                "summary": "噪音投诉",
-                "contact_name": "李",
-                "contact_phone": "13900139000",
-                "closed_at": closed,
-            },
-            {"ref": "", "case_id": 2, "unit_id": world.unit_a.pk, "summary": "缺编号", "closed_at": closed},
-        ]
+    def closed_case(unit: Any, liaison: Any, **fields: Any) -> Any:
+        values = {"kind": "request", "contact_name": "王小明", "contact_phone": "13812345678", **fields}
+        case, _password = case_services.case_create(
+            actor=world.office, channel=hotline, title="办理营业执照", content="咨询营业执照办理进度。", **values
+        )
+        case_services.case_dispatch(actor=world.office, case=case, unit=unit)
+        case_services.case_sign(actor=liaison, case=case)
+        case_services.case_reply(actor=liaison, case=case, text="已按规定办结并告知。")
+        case_services.case_reply_check(actor=world.office, case=case, approve=True)
+        case_services.case_follow_up(actor=world.office, case=case, outcome="answered", satisfaction="satisfied", resolved=True)
+        case.refresh_from_db()
+        return case
 
-    fake = types.ModuleType("cases.selectors")
-    fake.handled_cases_for_sampling = handled_cases_for_sampling  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "cases.selectors", fake)
-    monkeypatch.setattr(adapters, "cases_available", lambda: True)
-    c = _campaign(world)
-    assert services.handled_cases_pull(actor=world.office, campaign=c) == 1
-    case = HandledCase.objects.get(ref="12345-001")
-    assert (case.source, case.case_id, case.unit) == ("cases", 1, world.unit_a)
-    assert calls[0]["unit_ids"] == [world.unit_a.pk, world.unit_b.pk]
-
-
-def test_pull_without_the_cases_app_says_to_import(world: Any) -> None:
-    c = _campaign(world)
-    assert not adapters.cases_available()
-    with pytest.raises(ValidationError) as exc:
-        services.handled_cases_pull(actor=world.office, campaign=c)
-    assert "Excel" in exc.value.messages[0]
+    assert adapters.cases_available()
+    first, second = closed_case(world.unit_a, world.liaison_a), closed_case(world.unit_a, world.liaison_a)
+    closed_case(world.unit_a, world.liaison_a, kind="report", anonymous=True, contact_name="", contact_phone="")
+    open_case, _pw = case_services.case_create(
+        actor=world.office,
+        channel=hotline,
+        kind="request",
+        title="未办结",
+        content="尚在办理。",
+        contact_name="李四",
+        contact_phone="13900000000",
+    )
+    case_services.case_dispatch(actor=world.office, case=open_case, unit=world.unit_a)
+    c = _campaign(world, per_unit=5)
+    assert services.handled_cases_pull(actor=world.office, campaign=c) == 2
+    population = HandledCase.objects.filter(unit=world.unit_a)
+    assert sorted(population.values_list("ref", flat=True)) == sorted([first.tracking_code, second.tracking_code])
+    assert {h.case_id for h in population} == {first.pk, second.pk} and {h.source for h in population} == {"cases"}
+    # pulling again changes nothing
+    assert services.handled_cases_pull(actor=world.office, campaign=c) == 2
+    assert HandledCase.objects.filter(unit=world.unit_a).count() == 2
+    samples = services.sample_draw(actor=world.office, campaign=c, seed=7)
+    assert sorted(s.case.ref for s in samples) == sorted([first.tracking_code, second.tracking_code])
 
 
 def test_call_back_page_shows_the_number_to_the_office_and_audits_it(world: Any) -> None:
