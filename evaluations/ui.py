@@ -11,9 +11,10 @@ from core.registry import home_panel, nav_item
 from evaluations.choices import CampaignStatus, RatingStatus, ResponseStatus, SampleStatus
 from evaluations.models import Response, SampledCase, ServiceRating
 
-nav_item(_("评议"), "evaluations:campaigns", "evaluations.campaign.view", order=400)
-nav_item(_("好差评"), "evaluations:ratings", "evaluations.rating.view", order=410)
-nav_item(_("我的评议"), "evaluations:my_invitations", "evaluations.invitation.answer", order=420)
+EVALUATIONS = _("评议与好差评")
+nav_item(_("评议"), "evaluations:campaigns", "evaluations.campaign.view", order=400, group=EVALUATIONS)
+nav_item(_("好差评"), "evaluations:ratings", "evaluations.rating.view", order=410, group=EVALUATIONS)
+nav_item(_("我的评议"), "evaluations:my_invitations", "evaluations.invitation.answer", order=420, group=EVALUATIONS)
 
 
 def _office(request: Any) -> dict[str, Any] | None:

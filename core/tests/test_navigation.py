@@ -27,3 +27,10 @@ def test_each_role_sees_only_what_it_may_open(world) -> None:
     system = next(e for e in admin if str(e["label"]) == "系统管理")
     assert [str(c["label"]) for c in system["children"]] == ["账号", "接口令牌"]
     assert all(client_for(world.admin).get(c["url"]).status_code == 200 for e in admin for c in e.get("children", [e]))
+
+
+def test_sign_in_page_offers_the_public_services(db) -> None:
+    from django.test import Client
+
+    page = Client().get("/accounts/login/").content.decode()
+    assert 'data-testid="public-services"' in page and "/public/cases/" in page and "/public/cases/track/" in page
