@@ -83,6 +83,8 @@ TOKEN_SCOPES = [
     ("accounts:read", _("读取账号")),
     ("supervisors:read", _("读取监督员")),
     ("supervisors:write", _("维护监督员")),
+    ("inspections:read", _("读取明查暗访")),
+    ("inspections:write", _("维护明查暗访")),
 ]
 
 

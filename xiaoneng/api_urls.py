@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api import router as accounts_router
 from core.api_views import NotificationViewSet, PolicyInForceView, WorkingDaysView
+from inspections.api import router as inspections_router
 from org.api import router as org_router
 from supervisors.api import router as supervisors_router
 
@@ -18,4 +19,5 @@ urlpatterns = [
     path("org/", include(org_router.urls)),
     path("accounts/", include(accounts_router.urls)),
     path("supervisors/", include(supervisors_router.urls)),
+    path("inspections/", include(inspections_router.urls)),
 ]

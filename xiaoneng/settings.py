@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "org",
     "accounts",
     "supervisors",
+    "inspections",
 ]
 
 MIDDLEWARE = [
