@@ -64,6 +64,14 @@ def jpeg(name: str = "photo.jpg", size: tuple[int, int] = (64, 48)) -> SimpleUpl
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
+def png(name: str = "screen.png") -> SimpleUploadedFile:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), (20, 90, 200)).save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
 def mp4(name: str = "clip.mp4", padding: int = 2048) -> SimpleUploadedFile:
     head = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free"
     return SimpleUploadedFile(name, head + b"\x00" * padding, content_type="video/mp4")
