@@ -121,7 +121,9 @@ def _text(value: str, field: str, label: str, *, required: bool = True, limit: i
 
 
 def _event(finding: Finding, action: str, label: str, actor: Any, note_text: str = "", *, for_unit: bool = False) -> None:
-    FindingEvent.objects.create(finding=finding, action=action, label=label, note=note_text, actor=actor, for_unit=for_unit)
+    FindingEvent.objects.create(
+        finding=finding, action=action, label=label, note=note_text, actor=actor, for_unit=for_unit, at=timezone.now()
+    )
 
 
 def _url(name: str, pk: int) -> str:
@@ -215,6 +217,7 @@ def round_create(
     try:
         with transaction.atomic():
             round_ = InspectionRound.objects.create(
+                created_at=timezone.now(),
                 title=title.strip()[:100],
                 kind=kind,
                 theme=theme,
@@ -312,7 +315,13 @@ def batch_create(*, actor: Any, round_: InspectionRound, start_date: date, end_d
             raise ValidationError(_("该轮次已结束，不能再增加批次。"))
         number = (locked.batches.aggregate(m=Max("number"))["m"] or 0) + 1
         batch = InspectionBatch.objects.create(
-            round=locked, number=number, start_date=start_date, end_date=end_date, note=note_text.strip()[:200], created_by=actor
+            created_at=timezone.now(),
+            round=locked,
+            number=number,
+            start_date=start_date,
+            end_date=end_date,
+            note=note_text.strip()[:200],
+            created_by=actor,
         )
         audit_record(action="inspections.batch.create", actor=actor, obj=batch, detail={"round": round_.pk, "number": number})
     return batch
@@ -374,6 +383,7 @@ def task_create(
     )
     with transaction.atomic():
         task = InspectionTask.objects.create(
+            created_at=timezone.now(),
             round=batch.round,
             batch=batch,
             mode=mode,
@@ -461,7 +471,9 @@ def task_assign(*, actor: Any, task: InspectionTask, rng: random.Random | None =
         if proposal.short:
             raise ValidationError(" ".join(proposal.notes))
         created = [
-            TaskAssignment.objects.create(task=task, supervisor=supervisor, source=AssignmentSource.AUTO, created_by=actor)
+            TaskAssignment.objects.create(
+                task=task, supervisor=supervisor, source=AssignmentSource.AUTO, created_by=actor, created_at=timezone.now()
+            )
             for supervisor in proposal.supervisors
         ]
         audit_record(
@@ -522,7 +534,12 @@ def task_team_set(*, actor: Any, task: InspectionTask, supervisors: Sequence[Sup
         TaskAssignment.objects.filter(task=task, supervisor_id__in=removed).delete()
         for supervisor in added:
             TaskAssignment.objects.create(
-                task=task, supervisor=supervisor, source=AssignmentSource.MANUAL, override_reason=reason, created_by=actor
+                task=task,
+                supervisor=supervisor,
+                source=AssignmentSource.MANUAL,
+                override_reason=reason,
+                created_by=actor,
+                created_at=timezone.now(),
             )
         audit_record(
             action="inspections.task.team_override",
@@ -562,7 +579,9 @@ def assignment_replace(
                 raise ValidationError({"supervisor": _("%(sup)s已在本任务中。") % {"sup": supervisor.name}})
             _check_candidates(task, [supervisor])
             chosen, source = supervisor, AssignmentSource.MANUAL
-        new = TaskAssignment.objects.create(task=task, supervisor=chosen, source=source, override_reason=reason, created_by=actor)
+        new = TaskAssignment.objects.create(
+            task=task, supervisor=chosen, source=source, override_reason=reason, created_by=actor, created_at=timezone.now()
+        )
         audit_record(
             action="inspections.assignment.replace",
             actor=actor,
@@ -786,10 +805,13 @@ def finding_start(*, actor: Any, task: InspectionTask) -> Finding:
     assignment = _own_assignment(actor, task)
     if assignment.status == AssignmentStatus.DECLINED:
         raise ValidationError(_("您已拒绝这项任务。"))
+    if assignment.no_problem:
+        raise ValidationError(_("您已报告本次检查未发现问题。"))
     first_item = task.round.checklist[0] if task.round.checklist else {"code": "", "name": ""}
     with transaction.atomic():
         _arrive(assignment, actor)
         finding = Finding.objects.create(
+            created_at=timezone.now(),
             task=task,
             recorded_by=assignment.supervisor,
             unit=task.units.order_by("path").first(),
@@ -880,6 +902,7 @@ def evidence_add(
                 original_name=checked.name[:200],
                 captured_at=captured_at,
                 uploaded_by=actor,
+                uploaded_at=now,
                 client_key=client_key,
                 locked_at=now if locked else None,
             )
@@ -1221,7 +1244,9 @@ def rectification_report(*, actor: Any, finding: Finding, text: str, files: Iter
     files = _check_files(files)
     with transaction.atomic():
         _move(Finding, finding, FindingStatus.RECTIFYING, _("该问题不在整改中。"), status=FindingStatus.RECTIFIED)
-        report = Rectification.objects.create(finding=finding, text=text, due=finding.rectify_due, reported_by=actor)
+        report = Rectification.objects.create(
+            finding=finding, text=text, due=finding.rectify_due, reported_by=actor, reported_at=timezone.now()
+        )
         for upload in files:
             evidence_add(actor=actor, finding=finding, upload=upload, stage=EvidenceStage.RECTIFICATION, rectification=report, locked=True)
         audit_record(action="inspections.rectification.report", actor=actor, obj=finding, detail={"rectification": report.pk})
@@ -1403,6 +1428,7 @@ def circular_create(*, actor: Any, findings: Iterable[Finding], title: str = "")
     today = _today()
     with transaction.atomic():
         circular = Circular.objects.create(
+            created_at=timezone.now(),
             number=circular_next_number(today.year),
             title=(title.strip() or draft_title(findings))[:200],
             issuer=policy.circular_issuer or settings.XN_OFFICE_NAME,
