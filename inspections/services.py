@@ -111,6 +111,16 @@ def _move(model: Any, obj: Any, old: Iterable[str] | str, message: str, **change
     obj.refresh_from_db()
 
 
+def _collect(errors: dict[str, Any], check: Any, fallback: Any) -> Any:
+    """Run one check and keep its field errors with the others, so that a form shows every
+    problem at once."""
+    try:
+        return check()
+    except ValidationError as exc:
+        errors.update(exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages})
+        return fallback
+
+
 def _text(value: str, field: str, label: str, *, required: bool = True, limit: int = TEXT_LIMIT) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -192,22 +202,24 @@ def round_create(
     note_text: str = "",
 ) -> InspectionRound:
     """Plan a round: a month, a scope of units and a checklist taken from the policy."""
+    errors: dict[str, Any] = {}
     if kind not in RoundKind.values:
-        raise ValidationError({"kind": _("请选择轮次类别。")})
+        errors["kind"] = _("请选择轮次类别。")
     month = _month_start(month)
-    theme = _text(theme, "theme", _("专项主题"), required=kind == RoundKind.SPECIAL, limit=100)
-    units = _validate_scope(scope)
     version, policy = _policy()
-    checklist = _checklist(checklist_codes, policy)
+    theme = _collect(errors, lambda: _text(theme, "theme", _("专项主题"), required=kind == RoundKind.SPECIAL, limit=100), "")
+    units = _collect(errors, lambda: _validate_scope(scope), [])
+    checklist = _collect(errors, lambda: _checklist(checklist_codes, policy), [])
     if kind == RoundKind.REGULAR:
         existing = InspectionRound.objects.filter(kind=RoundKind.REGULAR, month=month).first()
         if existing is not None:
-            raise ValidationError(
-                {
-                    "month": _("%(y)s年%(m)s月已有常态暗访轮次“%(t)s”（每月一轮）。")
-                    % {"y": month.year, "m": month.month, "t": existing.title}
-                }
-            )
+            errors["month"] = _("%(y)s年%(m)s月已有常态暗访轮次“%(t)s”（每月一轮）。") % {
+                "y": month.year,
+                "m": month.month,
+                "t": existing.title,
+            }
+    if errors:
+        raise ValidationError(errors)
     if not title.strip():
         title = (
             _("%(y)s年%(m)s月常态暗访") % {"y": month.year, "m": month.month}
@@ -253,9 +265,12 @@ def round_update(
     already used by findings stay in the checklist."""
     if not round_.is_open:
         raise ValidationError(_("该轮次已结束，不能修改。"))
-    title = _text(title, "title", _("名称"), limit=100)
-    theme = _text(theme, "theme", _("专项主题"), required=round_.kind == RoundKind.SPECIAL, limit=100)
-    units = _validate_scope(scope)
+    errors: dict[str, Any] = {}
+    title = _collect(errors, lambda: _text(title, "title", _("名称"), limit=100), "")
+    theme = _collect(errors, lambda: _text(theme, "theme", _("专项主题"), required=round_.kind == RoundKind.SPECIAL, limit=100), "")
+    units = _collect(errors, lambda: _validate_scope(scope), [])
+    if errors:
+        raise ValidationError(errors)
     targeted = Unit.objects.filter(pk__in=InspectionTask.objects.filter(round=round_).exclude(status=TaskStatus.CANCELLED).values("units"))
     outside = [u.name for u in targeted if not _within_any(u, units)]
     if outside:
