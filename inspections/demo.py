@@ -496,9 +496,10 @@ def _circulars(plan: _Plan) -> None:
         .select_related("unit", "task__round", "staff")
         .order_by("observed_at")
     )
-    halves = [
-        (1, "上半年", [f for f in closed if f.observed_at.month <= 6][:6], date(YEAR, 7, 8)),
-        (2, "下半年", [f for f in closed if f.observed_at.month > 6][:6], date(YEAR + 1, 1, 12)),
+    first, second = [f for f in closed if f.observed_at.month <= 6], [f for f in closed if f.observed_at.month > 6]
+    halves = [  # six problems spread over each half-year
+        (1, "上半年", first[:: max(1, len(first) // 6)][:6], date(YEAR, 7, 8)),
+        (2, "下半年", second[:: max(1, len(second) // 6)][:6], date(YEAR + 1, 1, 12)),
     ]
     for seq, half, chosen, issued in halves:
         circular = Circular(
@@ -652,7 +653,7 @@ def _build_recent(plan: _Plan) -> None:
     hours = [9] * len(coming)
     if not coming:  # the last day of the month: this evening
         coming, hours = [today], [min(max(now.hour + 1, 14), 20)]
-    targets = [w for code in ("G11", "G14", "G20", "G03", "G07", "G12") for w in windows[code] if not conflicting_units(me, [w])]
+    targets = [windows[code][0] for code in ("G11", "G14", "G20", "G03", "G07", "G12") if not conflicting_units(me, windows[code][:1])]
     for index, (day, hour) in enumerate(zip(coming, hours, strict=True)):
         unit = targets[index % len(targets)]
         team = team_for(unit, day, int(hour >= 12), first=me)

@@ -70,7 +70,7 @@ class RoundForm(StyledForm):
         label=_("按考评类别选择全部部门"),
         queryset=UnitCategory.objects.filter(is_active=True),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     scope_units = UnitMultipleChoiceField(
         label=_("另选单位（处室、窗口等）"),
@@ -78,7 +78,9 @@ class RoundForm(StyledForm):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
-    checklist = forms.MultipleChoiceField(label=_("检查项目"), choices=(), widget=forms.CheckboxSelectMultiple, required=False)
+    checklist = forms.MultipleChoiceField(
+        label=_("检查项目"), choices=(), widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}), required=False
+    )
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args: Any, checklist: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -216,7 +218,9 @@ class DeadlineForm(StyledForm):
 
 # --- circulars ------------------------------------------------------------------------------
 class CircularCreateForm(StyledForm):
-    findings = forms.ModelMultipleChoiceField(label=_("通报的问题"), queryset=Finding.objects.none(), widget=forms.CheckboxSelectMultiple)
+    findings = forms.ModelMultipleChoiceField(
+        label=_("通报的问题"), queryset=Finding.objects.none(), widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+    )
     title = forms.CharField(label=_("标题（留空自动拟定）"), max_length=200, required=False)
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:

@@ -268,10 +268,19 @@ def _task_context(request: HttpRequest, task: Any, **extra: Any) -> dict[str, An
     user = request.user
     can_change = gate.allows(user, "inspections.task.change", task)
     findings = selectors.finding_list(user).filter(task=task).order_by("observed_at")
+    today = timezone.localdate()
+    first, last = timezone.localtime(task.window_start).date(), timezone.localtime(task.window_end).date()
+    team = selectors.task_team(task)
+    members = [a for a in team if a.status != "declined"]
     context = {
         "task": task,
+        "team": team,
+        "short": task.status != "cancelled" and len(members) < task.team_size and today <= last,
+        "can_cancel": can_change and task.status != "cancelled" and task.round.is_open and not findings.exclude(status="draft").exists(),
+        "before_start": today < first,
+        "on_the_day": first <= today <= last,
+        "over": today > last,
         "units": list(task.units.all()),
-        "team": selectors.task_team(task),
         "can_change": can_change,
         "mine": selectors.my_assignment(user, task),
         "findings": findings,
