@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -71,7 +72,7 @@ class PolicyInForceView(APIView):
 
     permissions = {"*": "core.policy.view"}
 
-    @extend_schema(parameters=[OpenApiParameter("on", date)])
+    @extend_schema(parameters=[OpenApiParameter("on", date)], responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         try:
             on = date.fromisoformat(request.query_params["on"]) if "on" in request.query_params else timezone.localdate()
