@@ -155,5 +155,9 @@ def test_the_openapi_schema_documents_the_endpoints_without_a_warning(tmp_path):
     out = tmp_path / "schema.yml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     schema = out.read_text(encoding="utf-8")
-    for path in ("/api/v1/inspections/findings/{id}/verify/", "/api/v1/inspections/findings/{id}/evidence/upload/", "/api/v1/inspections/figures/"):
+    for path in (
+        "/api/v1/inspections/findings/{id}/verify/",
+        "/api/v1/inspections/findings/{id}/evidence/upload/",
+        "/api/v1/inspections/figures/",
+    ):
         assert path in schema
