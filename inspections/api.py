@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -25,6 +25,7 @@ from core.api import GateViewSetMixin
 from inspections import figures, selectors, services
 from inspections.choices import InspectionMode, Verdict
 from inspections.filters import AssignmentFilter, CircularFilter, FindingFilter, RoundFilter, TaskFilter
+from inspections.media import without_metadata
 from inspections.models import Circular, Evidence, Finding, InspectionBatch, InspectionRound, InspectionTask, Rectification, TaskAssignment
 from org.models import Staff, Unit
 from supervisors.models import Supervisor
@@ -611,8 +612,14 @@ class EvidenceViewSet(GateViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
-    def download(self, request: Request, pk: str) -> FileResponse:
+    def download(self, request: Request, pk: str) -> HttpResponse:
+        """The file; a unit's client gets photos without their camera metadata."""
         evidence = self.get_object()
+        clean = None if gate.allows(request.user, "inspections.finding.view_source", evidence.finding) else without_metadata(evidence)
+        if clean is not None:
+            response = HttpResponse(clean, content_type=evidence.content_type)
+            response["Content-Disposition"] = f'attachment; filename="evidence-{evidence.pk}"'
+            return response
         return FileResponse(
             evidence.file.open("rb"), content_type=evidence.content_type, as_attachment=True, filename=f"evidence-{evidence.pk}"
         )

@@ -41,6 +41,7 @@ from inspections.forms import (
     TeamForm,
     VerifyForm,
 )
+from inspections.media import without_metadata
 from inspections.models import Finding, InspectionRound
 from org.views import FormPage
 
@@ -589,20 +590,26 @@ class EvidenceDeleteView(GateMixin, View):
 
 
 class EvidenceFileView(GateMixin, View):
-    """The file itself, for whoever may see it; documents download, media show inline."""
+    """The file itself, for whoever may see it; documents download, media show inline.
+    Those who may not know who recorded the finding (the unit) get photos without their
+    camera metadata (inspections.media)."""
 
     permission = "inspections.evidence.view"
 
-    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         evidence = selectors.evidence_get(request.user, pk)
         inline = evidence.kind in ("image", "video", "audio") or evidence.content_type == "application/pdf"
         suffix = (evidence.original_name.rsplit(".", 1)[-1] if "." in evidence.original_name else "bin")[:8]
-        response = FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=not inline,
-            filename=f"{evidence.finding.reference}-{evidence.pk}.{suffix}",
-            content_type=evidence.content_type,
-        )
+        filename = f"{evidence.finding.reference}-{evidence.pk}.{suffix}"
+        response: HttpResponse
+        clean = None if gate.allows(request.user, "inspections.finding.view_source", evidence.finding) else without_metadata(evidence)
+        if clean is not None:
+            response = HttpResponse(clean, content_type=evidence.content_type)
+            response["Content-Disposition"] = f'inline; filename="{filename}"'
+        else:
+            response = FileResponse(
+                evidence.file.open("rb"), as_attachment=not inline, filename=filename, content_type=evidence.content_type
+            )
         response["Cache-Control"] = "private, max-age=3600"
         return response
 

@@ -177,3 +177,30 @@ def test_the_upload_page_answers_in_json_and_in_chinese(insp, settings):
     assert client_for(insp.sup3.user).post(url, {"file": jpeg()}).status_code == 404
     assert client_for(insp.world.liaison_a).post(url, {"file": jpeg()}).status_code == 403
     assert finding.evidence.count() == 1
+
+
+def test_the_unit_gets_photos_without_the_cameras_metadata_and_the_original_stays(insp):
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x013B] = "Huawei", "Mate 60", "周立新"  # make, model, artist
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(out, "JPEG", exif=exif.tobytes())
+    original = out.getvalue()
+    assert b"Mate 60" in original
+    finding = draft(insp)
+    evidence = services.evidence_add(actor=insp.world.supervisor, finding=finding, upload=SimpleUploadedFile("m.jpg", original))
+    services.finding_submit(actor=insp.world.supervisor, finding=finding)
+    services.finding_confirm(actor=insp.office, finding=finding)
+    services.finding_feed_back(actor=insp.office, finding=finding)
+    url = f"/inspections/evidence/{evidence.pk}/"
+    assert client_for(insp.office).get(url).getvalue() == original  # the office: the evidence as recorded
+    seen = client_for(insp.world.liaison_a).get(url).content
+    assert seen != original and b"Mate 60" not in seen and "周立新".encode() not in seen
+    assert Image.open(BytesIO(seen)).size == (40, 30)
+    api = client_for(insp.world.liaison_a).get(f"/api/v1/inspections/evidence/{evidence.pk}/download/").content
+    assert b"Huawei" not in api and Image.open(BytesIO(api)).size == (40, 30)
+    with evidence.file.open("rb") as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == evidence.sha256
