@@ -72,12 +72,15 @@ class Proposal:
     short: int = 0  # how many more are needed than could be found
 
 
-def propose(task: InspectionTask, needed: int, *, avoid_consecutive: bool, rng: random.Random | None = None) -> Proposal:
-    """Up to ``needed`` supervisors for ``task``, besides those already on it."""
+def propose(
+    task: InspectionTask, needed: int, *, avoid_consecutive: bool, rng: random.Random | None = None, exclude: Iterable[int] = ()
+) -> Proposal:
+    """Up to ``needed`` supervisors for ``task``, besides those already on it (and those in
+    ``exclude``, e.g. the member being replaced)."""
     rng = rng or random.SystemRandom()
     units = list(task.units.all())
     branches = {_branch(unit.path) for unit in units}
-    on_task = set(TaskAssignment.objects.filter(task=task).values_list("supervisor_id", flat=True))
+    on_task = set(TaskAssignment.objects.filter(task=task).values_list("supervisor_id", flat=True)) | set(exclude)
     day = timezone.localtime(task.window_start).date()
     candidates = [s for s in active_supervisors(day) if s.pk not in on_task and not conflicting_units(s, units)]
     busy = set(

@@ -584,7 +584,7 @@ def assignment_replace(
             TaskAssignment.objects.filter(pk=assignment.pk).delete()
         if supervisor is None:
             _version, policy = _policy()
-            proposal = propose(task, 1, avoid_consecutive=policy.avoid_consecutive_rounds, rng=rng)
+            proposal = propose(task, 1, avoid_consecutive=policy.avoid_consecutive_rounds, rng=rng, exclude=[assignment.supervisor_id])
             if proposal.short:
                 raise ValidationError(" ".join(proposal.notes))
             chosen, source, reason = proposal.supervisors[0], AssignmentSource.AUTO, ""

@@ -483,14 +483,12 @@ class FindingEditView(GateMixin, View):
     def _render(self, request: HttpRequest, finding: Finding, form: FindingForm, status: int = 200) -> HttpResponse:
         from django.conf import settings
 
-        item_rules = {i["code"]: bool(i.get("requires_evidence")) for i in finding.task.round.checklist}
         context = {
             "finding": finding,
             "form": form,
             "evidence": selectors.finding_evidence(request.user, finding).filter(stage=EvidenceStage.FINDING),
             "editable": finding.status in EDITABLE_STATUSES,
             "limits": {k: settings.XN_UPLOAD_LIMITS[k] for k in services.FINDING_KINDS},
-            "item_rules": item_rules,
         }
         return render(request, "inspections/finding_edit.html", context, status=status)
 

@@ -212,3 +212,15 @@ def test_a_declined_member_is_replaced_and_the_decline_stays_on_record(insp):
         actor=insp.office, assignment=insp.task.assignments.get(supervisor=insp.sup1), supervisor=named, reason="熟悉该窗口"
     )
     assert replaced.override_reason == "熟悉该窗口" and replaced.source == AssignmentSource.MANUAL
+
+
+def test_replacing_a_member_before_dispatch_draws_someone_else(insp):
+    unit_c = make_unit("丙局", code="C")
+    x, y = make_supervisor(unit_c, name="丙甲"), make_supervisor(unit_c, name="丙乙")
+    task = new_task(insp, [insp.world.unit_b])  # sup1, sup2 work for B: only sup3, x, y may go
+    services.task_team_set(actor=insp.office, task=task, supervisors=[insp.sup3, x], reason="测试")
+    for seed in range(5):
+        member = task.assignments.get(supervisor=insp.sup3) if seed == 0 else task.assignments.exclude(supervisor=x).get()
+        new = services.assignment_replace(actor=insp.office, assignment=member, rng=random.Random(seed))
+        assert new.supervisor != member.supervisor and task.assignments.count() == 2
+    assert {a.supervisor_id for a in task.assignments.all()} <= {insp.sup3.pk, x.pk, y.pk}
