@@ -177,6 +177,11 @@ class FindingFilter(PeriodFilterSet):
         model = Finding
         fields = ["q", "year", "month", "round", "unit", "status", "stage", "verdict", "overdue"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not gate.can(getattr(self.request, "user", None), "inspections.figures.view"):
+            self.filters.pop("stage")  # the figures' definitions: of no use to those without figures
+
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         condition = Q(description__icontains=value) | Q(unit__name__icontains=value) | Q(item_name__icontains=value)

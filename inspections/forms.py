@@ -122,15 +122,21 @@ class TaskForm(StyledForm):
 
 class TeamForm(StyledForm):
     supervisors = SupervisorChoiceField(
-        label=_("监督员"), queryset=Supervisor.objects.none(), widget=forms.SelectMultiple(attrs={"size": 12})
+        label=_("监督员"),
+        queryset=Supervisor.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("只列出在任且无需回避的监督员。"),
     )
     reason = forms.CharField(label=_("人工调整的理由"), max_length=200, required=False, help_text=_("改变随机抽派结果时必填，将留档"))
 
     def __init__(self, *args: Any, task: InspectionTask, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from inspections.assignment import conflicting_units
         from supervisors.selectors import active_supervisors
 
-        self.fields["supervisors"].queryset = active_supervisors(timezone.localtime(task.window_start).date()).order_by("code")
+        units = list(task.units.all())
+        eligible = [s.pk for s in active_supervisors(timezone.localtime(task.window_start).date()) if not conflicting_units(s, units)]
+        self.fields["supervisors"].queryset = Supervisor.objects.filter(pk__in=eligible).select_related("employer").order_by("code")
 
 
 class ReplaceForm(StyledForm):
