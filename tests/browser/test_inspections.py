@@ -151,3 +151,45 @@ def test_the_office_the_unit_and_the_circular(page_factory: Any, insp: Any) -> N
     text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
     assert number in text and "关于2026年3月常态暗访发现问题的通报" in text and "一、甲局窗口" in text and "玩手机游戏" in text
     screenshot(office, "inspections-circular-draft")
+
+
+def test_the_office_plans_a_round_draws_a_team_and_dispatches(page_factory: Any, insp: Any) -> None:
+    from openpyxl import load_workbook
+
+    from inspections.models import InspectionRound
+
+    world = insp.world
+    page = page_factory(DESKTOP, accept_downloads=True)
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, "office", PASSWORD)
+    page.goto("/inspections/rounds/new/")
+    page.select_option("select[name=kind]", "special")
+    page.fill("input[name=month]", "2026-03")
+    page.fill("input[name=theme]", "上下班制度执行情况专项抽查")
+    page.check(f"input[name=scope_categories][value='{world.unit_a.category_id}']")
+    page.click("form.xn-card button[type=submit]")
+    page.wait_for_selector("text=2026年3月专项暗访：上下班制度执行情况专项抽查")
+    round_ = InspectionRound.objects.get(theme="上下班制度执行情况专项抽查")
+    page.fill("input[name=start_date]", "2026-03-09")
+    page.fill("input[name=end_date]", "2026-03-13")
+    page.click("form[action$='/batches/new/'] button[type=submit]")
+    page.click("[data-testid=batch-1] >> text=新建任务")
+    page.select_option("select[name=units]", [str(world.window_a.pk)])
+    page.fill("input[name=window_start]", "2026-03-10T08:30")
+    page.fill("input[name=window_end]", "2026-03-10T10:00")
+    page.click("form.xn-card button[type=submit]")
+    page.click("[data-testid=assign]")
+    page.wait_for_selector("text=已随机抽派监督员。")
+    page.click("[data-testid=dispatch]")
+    page.wait_for_selector("text=任务已派发，监督员已收到通知。")
+    task = round_.tasks.get()
+    assert task.status == "dispatched" and task.assignments.count() == 2
+    page.goto(f"/inspections/rounds/{round_.pk}/coverage/")
+    assert page.locator("[data-testid=pending]").inner_text().count("甲局") == 1
+    page.goto("/inspections/figures/?month=2026-03")
+    with page.expect_download() as info:
+        page.click("[data-testid=export]")
+    assert info.value.suggested_filename == "明查暗访统计-2026年3月.xlsx"
+    sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))["总体"]
+    row = {sheet.cell(1, c).value: sheet.cell(2, c).value for c in range(1, sheet.max_column + 1)}
+    assert row["统计期间"] == "2026年3月" and (row["常态轮次"], row["专项轮次"], row["派发任务"]) == (1, 1, 2)
