@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,12 @@ def _overdue_q(today: Any) -> Q:
     return Q(status=FindingStatus.FED_BACK, verify_due__lt=today) | Q(status=FindingStatus.RECTIFYING, rectify_due__lt=today)
 
 
+def _by_due(findings: Any) -> Any:
+    """Soonest deadline first: the verification's while the unit verifies, then the rectification's."""
+    due = Case(When(status=FindingStatus.FED_BACK, then=F("verify_due")), default=F("rectify_due"))
+    return findings.annotate(due=due).order_by("due", "pk")
+
+
 def _office(request: Any) -> dict[str, Any]:
     findings = selectors.finding_list(request.user)
     today = timezone.localdate()
@@ -37,7 +43,7 @@ def _office(request: Any) -> dict[str, Any]:
         "to_review_count": findings.filter(status=FindingStatus.SUBMITTED).count(),
         "to_feed_back": findings.filter(status=FindingStatus.CONFIRMED).count(),
         "to_accept": findings.filter(status__in=[FindingStatus.RECTIFIED, FindingStatus.DISPUTED]).count(),
-        "overdue": list(findings.filter(_overdue_q(today)).order_by("verify_due", "rectify_due")[:6]),
+        "overdue": list(_by_due(findings.filter(_overdue_q(today)))[:6]),
         "overdue_count": findings.filter(_overdue_q(today)).count(),
         "declined": declined.count(),
         "drafts": Circular.objects.filter(status=CircularStatus.DRAFT).count(),
@@ -47,7 +53,7 @@ def _office(request: Any) -> dict[str, Any]:
 def _unit(request: Any) -> dict[str, Any] | None:
     findings = selectors.finding_list(request.user).filter(status__in=[FindingStatus.FED_BACK, FindingStatus.RECTIFYING])
     today = timezone.localdate()
-    items = list(findings.order_by("verify_due", "rectify_due")[:10])
+    items = list(_by_due(findings)[:10])
     return {"items": items, "count": findings.count(), "overdue": findings.filter(_overdue_q(today)).count(), "today": today}
 
 
