@@ -116,8 +116,8 @@ def test_the_office_the_unit_and_the_circular(page_factory: Any, insp: Any) -> N
     office.click("[data-testid=feed-back]")
     office.wait_for_selector("[data-testid=verify-due]")
     assert office.locator("[data-testid=status]").inner_text() == "已反馈，待核查"
-    # the unit's liaison sees the finding and its evidence — not who recorded it
-    unit = page_factory(DESKTOP)
+    # the unit's liaison (here on a phone) sees the finding and its evidence — not who recorded it
+    unit = page_factory(PHONE)
     login(unit, "liaison_a", PASSWORD)
     unit.goto("/")
     unit.click(f"text={finding.reference}")
@@ -131,6 +131,7 @@ def test_the_office_the_unit_and_the_circular(page_factory: Any, insp: Any) -> N
     unit.fill("textarea[name=text]", "已修订窗口考勤制度，每日由科长抽查在岗情况。")
     unit.click("[data-testid=rectify-form] button[type=submit]")
     unit.wait_for_selector("[data-testid=rectification]")
+    assert unit.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(unit, "inspections-unit-rectified")
     # the office accepts, then drafts a circular and opens its .docx
     office.goto(f"/inspections/findings/{finding.pk}/")
