@@ -82,6 +82,8 @@ TOKEN_SCOPES = [
     ("accounts:read", _("读取账号")),
     ("supervisors:read", _("读取监督员")),
     ("supervisors:write", _("维护监督员")),
+    ("inspections:read", _("读取明查暗访")),
+    ("inspections:write", _("维护明查暗访")),
     ("cases:read", _("读取诉求件与统计")),
     ("cases:write", _("推送诉求件、签收、退单、答复、回访")),
     ("evaluations:read", _("读取评议与好差评")),

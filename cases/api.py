@@ -127,7 +127,7 @@ class SignSerializer(serializers.Serializer):
     first_responsible = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.filter(is_active=True), required=False, allow_null=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class CaseReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, allow_blank=True)
 
 
@@ -199,10 +199,10 @@ class CaseViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         services.case_sign(actor=request.user, case=case, first_responsible=data.validated_data.get("first_responsible"))
         return self._result(case)
 
-    @extend_schema(request=ReasonSerializer, responses=CaseSerializer, description="承办单位退单（须写明理由，由效能办审核）。")
+    @extend_schema(request=CaseReasonSerializer, responses=CaseSerializer, description="承办单位退单（须写明理由，由效能办审核）。")
     @action(detail=True, methods=["post"], url_path="return")
     def return_case(self, request: Request, pk: str) -> Response:
-        data = ReasonSerializer(data=request.data)
+        data = CaseReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = self.get_object()
         services.case_return(actor=request.user, case=case, reason=data.validated_data["reason"])

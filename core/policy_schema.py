@@ -69,6 +69,13 @@ class InspectionsSection(Section):
     rectify_days: int = Field(default=10, ge=1, le=90, title="限期整改时限（工作日）")
     avoid_consecutive_rounds: bool = Field(default=True, title="同一监督员不连续两轮检查同一单位")
     checklist: list[ChecklistItem] = Field(title="检查项目")
+    remind_days_before: int = Field(default=1, ge=0, le=10, title="核查、整改到期前几个工作日提醒（0为不提醒）")
+    circular_issuer: str = Field(default="", max_length=100, title="通报发文机关（空则用平台设置的效能办名称）")
+    circular_number_prefix: str = Field(default="效办通", min_length=1, max_length=20, title="通报文号前缀（如“临效办通”）")
+    circular_addressee: str = Field(default="各市直单位：", max_length=100, title="通报主送")
+    circular_copy_to: str = Field(
+        default="市委办公室，市人大常委会办公室，市政府办公室，市政协办公室，市纪委监委。", max_length=300, title="通报抄送"
+    )
 
     @field_validator("checklist")
     @classmethod

@@ -142,7 +142,7 @@ class ResponseSubmitSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField(required=False, allow_null=True, help_text="开始作答时间（用于判定用时过短）")
 
 
-class ReviewSerializer(serializers.Serializer):
+class ResponseReviewSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True)
 
@@ -374,10 +374,10 @@ class ResponseViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
         )
         return ApiResponse(ResponseSerializer(response).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReviewSerializer, responses=ResponseSerializer)
+    @extend_schema(request=ResponseReviewSerializer, responses=ResponseSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str) -> ApiResponse:
-        data = _valid(ReviewSerializer, request)
+        data = _valid(ResponseReviewSerializer, request)
         response = services.response_review(
             actor=request.user, response=self.get_object(), accept=data["accept"], note=data.get("note", "")
         )

@@ -7,6 +7,7 @@ from accounts.api import router as accounts_router
 from cases.api import router as cases_router
 from core.api_views import NotificationViewSet, PolicyInForceView, WorkingDaysView
 from evaluations.api import router as evaluations_router
+from inspections.api import router as inspections_router
 from org.api import router as org_router
 from supervisors.api import router as supervisors_router
 
@@ -20,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("org/", include(org_router.urls)),
     path("accounts/", include(accounts_router.urls)),
     path("supervisors/", include(supervisors_router.urls)),
+    path("inspections/", include(inspections_router.urls)),
     path("cases/", include(cases_router.urls)),
     path("evaluations/", include(evaluations_router.urls)),
 ]

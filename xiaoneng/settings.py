@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "org",
     "accounts",
     "supervisors",
+    "inspections",
     "cases",
     "evaluations",
 ]
@@ -350,6 +351,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # choice sets with the same field name in two modules get names of their own
+    "ENUM_NAME_OVERRIDES": {
+        "CaseVerdictEnum": "cases.choices.Verdict",
+        "FindingVerdictEnum": "inspections.choices.Verdict",
+    },
 }
 
 # --- logging --------------------------------------------------------------------------

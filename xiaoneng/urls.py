@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("org/", include("org.urls")),
     path("supervisors/", include("supervisors.urls")),
+    path("inspections/", include("inspections.urls")),
     path("cases/", include("cases.urls")),
     path("public/cases/", include("cases.public_urls")),
     path("evaluations/", include("evaluations.urls")),
