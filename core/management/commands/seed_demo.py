@@ -7,6 +7,7 @@ domain apps after both. Prints the demo accounts at the end.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from importlib import import_module
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="do not print the demo accounts")
 
     def handle(self, *args: Any, seed: int, quiet: bool, **options: Any) -> None:
+        # the demo's own notifications would flood the terminal through the log channel
+        logging.getLogger("core.notify").setLevel(logging.WARNING)
         started = time.monotonic()
         rng = random.Random(seed)  # noqa: S311 (demo data, reproducible by design)
         ctx = DemoContext(seed=seed, rng=rng, write=lambda line: self.stdout.write(line))
