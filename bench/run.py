@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 UNITS = int(os.environ.get("BENCH_UNITS", "2000"))
 STAFF = int(os.environ.get("BENCH_STAFF", "20000"))
+CASES = int(os.environ.get("BENCH_CASES", "50000"))
 
 
 def timed(fn, repeat: int = 5) -> tuple[float, int]:
@@ -115,6 +116,66 @@ def run() -> None:
     job = job_start(kind="org.import_enterprises", title="bench", user=world.office, upload=SimpleUploadedFile("e.xlsx", data, XLSX))
     job = Job.objects.get(pk=job.pk)
     print(f"enterprise import (1000 rows, all-or-nothing): {1000 / (time.perf_counter() - begin):,.0f} rows per second ({job.status})")
+    if CASES:
+        run_cases(world, departments)
+
+
+def run_cases(world, units) -> None:  # type: ignore[no-untyped-def]
+    """A year of cases at the scale of a large city's hotline: the list page, the yearly
+    figures and the monthly three-rates ranking."""
+    import random
+    from datetime import datetime, timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from cases.choices import CaseStatus, Triage
+    from cases.figures import case_figures, three_rates
+    from cases.models import Case, Channel
+    from core.testing import make_user
+
+    rng = random.Random(7)
+    channels = list(Channel.objects.all())
+    tz = timezone.get_current_timezone()
+    start = datetime(2025, 1, 1, 9, 0, tzinfo=tz)
+    begin = time.perf_counter()
+    rows = []
+    for i in range(CASES):
+        received = start + timedelta(minutes=rng.randrange(0, 360 * 24 * 60))
+        closed = rng.random() < 0.97
+        rows.append(
+            Case(
+                channel=rng.choice(channels),
+                kind=rng.choice(["request", "complaint", "inquiry", "suggestion"]),
+                title="路灯不亮",
+                content="小区门口路灯不亮已一周。",
+                contact_name="王",
+                contact_phone="13800000000",
+                tracking_code=f"B{i:09d}",
+                received_at=received,
+                triage=Triage.IN_SCOPE,
+                unit=rng.choice(units),
+                status=CaseStatus.CLOSED if closed else CaseStatus.IN_PROGRESS,
+                deadline=(received + timedelta(days=14)).date(),
+                completed_at=received + timedelta(days=5) if closed else None,
+                closed_at=received + timedelta(days=6) if closed else None,
+                handled_on_time=closed,
+                satisfaction=rng.choice(["very_satisfied", "satisfied", "basically_satisfied", "dissatisfied"]) if closed else "",
+            )
+        )
+    Case.objects.bulk_create(rows, batch_size=5000)
+    print(f"cases: {CASES} filled in {time.perf_counter() - begin:.1f}s")
+    liaison = make_user("unit_liaison", units[0])
+    for label, user in (("office", world.office), ("liaison", liaison)):
+        client = Client()
+        client.force_login(user)
+        seconds, queries = timed(lambda c=client: c.get("/cases/?size=50"))
+        print(f"case list page, {label}: {seconds * 1000:.1f} ms median, {queries} queries")
+    for dimension in ("unit", "channel", "month"):
+        seconds, queries = timed(lambda d=dimension: case_figures(world.office, dimension=d, year=2025), repeat=3)
+        print(f"case figures 2025 by {dimension}: {seconds * 1000:.1f} ms median, {queries} queries")
+    seconds, queries = timed(lambda: three_rates(datetime(2025, 6, 1).date()), repeat=3)
+    print(f"three-rates ranking of a month: {seconds * 1000:.1f} ms median, {queries} queries")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import BaseFilterSet, YesNoWidget
+from core.forms import FastSelect
 from org.choices import StaffRole, UnitKind, WhereaboutsKind
 from org.models import Enterprise, Post, Staff, Unit, UnitCategory, Whereabouts
 
@@ -30,7 +31,9 @@ class UnitFilter(BaseFilterSet):
     )
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=UnitKind.choices, empty_label=_("全部类型"))
     category = django_filters.ModelChoiceFilter(label=_("考评类别"), queryset=UnitCategory.objects.all(), empty_label=_("全部类别"))
-    parent = django_filters.ModelChoiceFilter(label=_("上级单位"), queryset=_units, method="within", empty_label=_("全部"))
+    parent = django_filters.ModelChoiceFilter(
+        label=_("上级单位"), queryset=_units, method="within", empty_label=_("全部"), widget=FastSelect
+    )
     is_active = django_filters.BooleanFilter(label=_("状态"), widget=YesNoWidget())
 
     class Meta(BaseFilterSet.Meta):
@@ -48,7 +51,9 @@ class StaffFilter(BaseFilterSet):
     q = django_filters.CharFilter(
         label=_("搜索"), method="search", widget=forms.TextInput(attrs={"type": "search", "placeholder": _("姓名、职务或工号")})
     )
-    unit = django_filters.ModelChoiceFilter(label=_("单位（含下级）"), queryset=_units, method="within", empty_label=_("全部单位"))
+    unit = django_filters.ModelChoiceFilter(
+        label=_("单位（含下级）"), queryset=_units, method="within", empty_label=_("全部单位"), widget=FastSelect
+    )
     role_in_unit = django_filters.ChoiceFilter(label=_("职务类别"), choices=StaffRole.choices, empty_label=_("全部"))
     is_active = django_filters.BooleanFilter(label=_("在职"), widget=YesNoWidget())
 
@@ -64,7 +69,9 @@ class StaffFilter(BaseFilterSet):
 
 
 class PostFilter(BaseFilterSet):
-    unit = django_filters.ModelChoiceFilter(label=_("单位（含下级）"), queryset=_units, method="within", empty_label=_("全部单位"))
+    unit = django_filters.ModelChoiceFilter(
+        label=_("单位（含下级）"), queryset=_units, method="within", empty_label=_("全部单位"), widget=FastSelect
+    )
     uncovered = django_filters.BooleanFilter(label=_("缺A角或B角"), method="missing", widget=YesNoWidget())
 
     class Meta(BaseFilterSet.Meta):
@@ -80,7 +87,9 @@ class PostFilter(BaseFilterSet):
 
 
 class WhereaboutsFilter(BaseFilterSet):
-    unit = django_filters.ModelChoiceFilter(label=_("单位（含下级）"), queryset=_units, method="within", empty_label=_("全部单位"))
+    unit = django_filters.ModelChoiceFilter(
+        label=_("单位（含下级）"), queryset=_units, method="within", empty_label=_("全部单位"), widget=FastSelect
+    )
     kind = django_filters.ChoiceFilter(label=_("去向"), choices=WhereaboutsKind.choices, empty_label=_("全部"))
     current = django_filters.BooleanFilter(label=_("当前离岗"), method="in_force", widget=YesNoWidget())
 

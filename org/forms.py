@@ -8,13 +8,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateTimeInput, StyledForm
+from core.forms import DateTimeInput, FastSelect, StyledForm
 from org.choices import StaffRole, UnitKind, WhereaboutsKind
 from org.models import Staff, Unit, UnitCategory
 from org.selectors import staff_choices, unit_choices
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    widget = FastSelect
+
     def label_from_instance(self, obj: Unit) -> str:
         return f"{'　' * obj.depth}{obj.name}"
 
