@@ -30,7 +30,7 @@ from org.models import Staff, Unit
 
 class CaseSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
-    channel = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    channel: serializers.SlugRelatedField[Channel] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
     contact = serializers.SerializerMethodField()
 
@@ -244,7 +244,7 @@ _RATES = ("completion_rate", "on_time_rate", "satisfaction_rate", "reopened_rate
 
 class FigureRowSerializer(serializers.Serializer):
     key = serializers.CharField(allow_null=True)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     received = serializers.IntegerField()
     dispatched = serializers.IntegerField()
     completed = serializers.IntegerField()

@@ -202,14 +202,14 @@ def _year(
                 return code
 
     plans: list[dict[str, Any]] = []
-    for channel_code, (received, open_count, answered, bad) in volumes.items():
-        completed = received - open_count
+    for channel_code, (total, open_count, answered, bad) in volumes.items():
+        completed = total - open_count
         outcomes = ["answered"] * answered + ["unreachable"] * (completed - answered)
         rng.shuffle(outcomes)
         ratings = ["bad"] * bad + ["good"] * (answered - bad)
         rng.shuffle(ratings)
         rating_iter = iter(ratings)
-        for i in range(received):
+        for i in range(total):
             plan: dict[str, Any] = {"channel": channels[channel_code], "open": i >= completed}
             plan["outcome"] = None if plan["open"] else outcomes[i]
             if plan["outcome"] == "answered":
@@ -329,7 +329,7 @@ def _year(
             CaseEvent(case=case, kind=EventKind.DISPATCHED, at=dispatched, actor=office, unit=case.unit),
             CaseEvent(case=case, kind=EventKind.SIGNED, at=signed, unit=case.unit),
         ]
-        if case.completed_at:
+        if case.completed_at and case.replied_at and case.closed_at:  # all three set together above
             events += [
                 CaseEvent(case=case, kind=EventKind.REPLIED, at=case.replied_at, unit=case.unit),
                 CaseEvent(case=case, kind=EventKind.REPLY_APPROVED, at=case.completed_at, actor=office),
@@ -392,8 +392,8 @@ def _this_month(ctx: DemoContext, units: dict[str, Unit], staff: dict[int, list[
         return case
 
     def sign(case: Case, actor: Any) -> Case:
-        people = staff.get(case.unit_id) or [None]
-        services.case_sign(actor=actor or office, case=case, first_responsible=people[0])
+        people = staff.get(case.unit_id, []) if case.unit_id is not None else []
+        services.case_sign(actor=actor or office, case=case, first_responsible=people[0] if people else None)
         case.refresh_from_db()
         return case
 

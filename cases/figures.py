@@ -318,9 +318,9 @@ def three_rates(month: date) -> tuple[list[RankRow], Any]:
             _rate(f["satisfied"], f["answered"]),
         )
         score = None
-        if None not in (response, resolution, satisfaction):
+        if response is not None and resolution is not None and satisfaction is not None:
             score = round(
-                (weights["response"] * response + weights["resolution"] * resolution + weights["satisfaction"] * satisfaction) / 100,  # type: ignore[operator]
+                (weights["response"] * response + weights["resolution"] * resolution + weights["satisfaction"] * satisfaction) / 100,
                 2,
             )
         rows.append(
@@ -338,20 +338,22 @@ def three_rates(month: date) -> tuple[list[RankRow], Any]:
                 score=score,
             )
         )
-    ranked = sorted((r for r in rows if r.score is not None), key=lambda r: (-r.score, -r.dispatched, r.unit))  # type: ignore[operator]
+    scores = {r.unit_id: r.score for r in rows if r.score is not None}  # one row per unit
+    ranked = sorted((r for r in rows if r.unit_id in scores), key=lambda r: (-scores[r.unit_id], -r.dispatched, r.unit))
     # equal scores share a rank (1, 1, 3 …), so a tie at the edge of a list takes both
+    ranks = {r.unit_id: 1 + sum(1 for other in scores.values() if other > scores[r.unit_id]) for r in ranked}
     for row in ranked:
-        row.rank = 1 + sum(1 for other in ranked if other.score > row.score)  # type: ignore[operator]
-    red = [r for r in ranked if r.rank <= size]  # type: ignore[operator]
+        row.rank = ranks[row.unit_id]
+    red = [r for r in ranked if ranks[r.unit_id] <= size]
     for row in red:
         row.list = "red"
     # the black list: the bottom of those scoring below every unit on the red list
-    floor = min((r.score for r in red), default=None)
-    below = [r for r in ranked if floor is None or r.score < floor]  # type: ignore[operator]
+    floor = min((scores[r.unit_id] for r in red), default=None)
+    below = [r for r in ranked if floor is None or scores[r.unit_id] < floor]
     if below:
-        cutoff = below[-min(size, len(below))].score
+        cutoff = scores[below[-min(size, len(below))].unit_id]
         for row in below:
-            if row.score <= cutoff:  # type: ignore[operator]
+            if scores[row.unit_id] <= cutoff:
                 row.list = "black"
     unranked = sorted((r for r in rows if r.score is None), key=lambda r: r.unit)
     return ranked + unranked, version

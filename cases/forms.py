@@ -3,7 +3,7 @@ services decide what is allowed."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core import signing
@@ -74,7 +74,7 @@ class IntakeForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["concerned_unit"].queryset = unit_choices(user)
+        cast(forms.ModelChoiceField, self.fields["concerned_unit"]).queryset = unit_choices(user)
 
 
 class PublicSubmitForm(StyledForm):
@@ -101,9 +101,9 @@ class PublicSubmitForm(StyledForm):
         super().__init__(*args, **kwargs)
         from org.choices import UnitKind
 
-        self.fields["concerned_unit"].queryset = Unit.objects.filter(is_active=True, kind=UnitKind.DEPARTMENT).order_by(
-            "sort_order", "code"
-        )
+        cast(forms.ModelChoiceField, self.fields["concerned_unit"]).queryset = Unit.objects.filter(
+            is_active=True, kind=UnitKind.DEPARTMENT
+        ).order_by("sort_order", "code")
         _radios_as_checks(self)
         if not self.is_bound:
             self.initial["stamp"] = signing.TimestampSigner(salt="cases.public.submit").sign(str(int(timezone.now().timestamp())))
@@ -125,7 +125,7 @@ class RateForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["satisfaction"].choices = _levels()
+        cast(forms.ChoiceField, self.fields["satisfaction"]).choices = _levels()
         _radios_as_checks(self)
 
 
@@ -141,8 +141,8 @@ class DispatchForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices(user)
-        self.fields["co_units"].queryset = unit_choices(user)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = unit_choices(user)
+        cast(forms.ModelMultipleChoiceField, self.fields["co_units"]).queryset = unit_choices(user)
         self.fields["co_units"].widget.attrs["size"] = 6
 
 
@@ -157,7 +157,7 @@ class SignForm(StyledForm):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if case.unit is not None:
-            self.fields["first_responsible"].queryset = Staff.objects.filter(
+            cast(forms.ModelChoiceField, self.fields["first_responsible"]).queryset = Staff.objects.filter(
                 unit__path__startswith=case.unit.path, is_active=True
             ).select_related("unit")
 
@@ -186,7 +186,7 @@ class FollowUpForm(StyledForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["satisfaction"].choices = [("", "—"), *_levels()]
+        cast(forms.ChoiceField, self.fields["satisfaction"]).choices = [("", "—"), *_levels()]
 
 
 class JudgeForm(StyledForm):
@@ -197,7 +197,7 @@ class JudgeForm(StyledForm):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if case.unit is not None:
-            self.fields["first_responsible"].queryset = Staff.objects.filter(
+            cast(forms.ModelChoiceField, self.fields["first_responsible"]).queryset = Staff.objects.filter(
                 unit__path__startswith=case.unit.path, is_active=True
             ).select_related("unit")
         self.initial.setdefault("first_responsible", case.first_responsible_id)

@@ -10,6 +10,8 @@ credentials) is never shown to a unit unless the person agreed to be contacted b
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -27,6 +29,9 @@ from cases.choices import (
     Verdict,
 )
 from core.masking import mask_phone
+
+if TYPE_CHECKING:
+    from org.models import Unit
 
 
 class Channel(models.Model):
@@ -91,7 +96,9 @@ class Case(models.Model):
     unit = models.ForeignKey(
         "org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("承办单位（牵头）")
     )
-    co_units = models.ManyToManyField("org.Unit", through="CaseCoUnit", related_name="co_cases", blank=True, verbose_name=_("协办单位"))
+    co_units: models.ManyToManyField[Unit, CaseCoUnit] = models.ManyToManyField(
+        "org.Unit", through="CaseCoUnit", related_name="co_cases", blank=True, verbose_name=_("协办单位")
+    )
     deadline = models.DateField(_("办理期限"), null=True, blank=True)
     deadline_from = models.DateTimeField(_("时限起算"), null=True, blank=True)  # receipt, or the reopening
     deadline_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"), null=True, blank=True)

@@ -99,8 +99,9 @@ class SubmitView(View):
                         return redirect("cases_public:receipt")
         # a fresh stamp, so that correcting a mistake does not trip the robot check
         stamp = signing.TimestampSigner(salt="cases.public.submit").sign(str(int(timezone.now().timestamp()) - MIN_FORM_SECONDS))
-        form.data = form.data.copy()
-        form.data["stamp"] = stamp
+        posted = request.POST.copy()  # the form's data, made mutable
+        posted["stamp"] = stamp
+        form.data = posted
         return _no_store(render(request, self.template_name, {"form": form}, status=400))
 
 

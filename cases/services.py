@@ -43,6 +43,7 @@ from core import permissions as gate
 from core.audit import audit_record
 from core.notify import notify
 from core.policy_schema import CasesSection, PolicyDocument
+from core.queries import excluding
 from core.selectors import policy_document
 from core.uploads import CheckedFile
 from org.models import Staff, Unit
@@ -104,7 +105,7 @@ def _transition(case: Case, old: Iterable[str], **changes: Any) -> None:
 
 def _current_status(case: Case) -> str:
     status = Case.objects.filter(pk=case.pk).values_list("status", flat=True).first()
-    return CaseStatus(status).label if status else "—"
+    return str(CaseStatus(status).label) if status else "—"
 
 
 def _require(value: str, field: str, message: str, minimum: int = REASON_MIN) -> str:
@@ -811,7 +812,7 @@ def case_follow_up(
             recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
             recorded_at=now,
         )
-        label = next((lv.label for lv in document.ratings.levels if lv.code == satisfaction), FollowUpOutcome(outcome).label)
+        label = next((lv.label for lv in document.ratings.levels if lv.code == satisfaction), str(FollowUpOutcome(outcome).label))
         _event(case, EventKind.RATED if via == FollowUpVia.PUBLIC else EventKind.FOLLOWED_UP, actor, label)
         if close_note:
             _event(case, EventKind.CLOSED, actor, close_note)
@@ -1017,11 +1018,11 @@ def channel_save(
     errors: dict[str, str] = {}
     if not (name or "").strip():
         errors["name"] = _("请填写渠道名称。")
-    elif Channel.objects.filter(name=name.strip()).exclude(pk=getattr(channel, "pk", None)).exists():
+    elif excluding(Channel.objects.filter(name=name.strip()), channel).exists():
         errors["name"] = _("已有同名渠道。")
     if not (code or "").strip():
         errors["code"] = _("请填写代码。")
-    elif Channel.objects.filter(code=code.strip()).exclude(pk=getattr(channel, "pk", None)).exists():
+    elif excluding(Channel.objects.filter(code=code.strip()), channel).exists():
         errors["code"] = _("代码已被使用。")
     if errors:
         raise ValidationError(errors)

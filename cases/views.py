@@ -112,7 +112,10 @@ def _action_forms(request: HttpRequest, case: Case, bound: dict[str, Any] | None
     lead = (
         gate.allows(user, "cases.case.reply", case)
         and case.unit is not None
-        and (gate.scope_of(user, "cases.case.reply") is gate.ALL or case.unit.path.startswith(user.unit.path))
+        and (
+            gate.scope_of(user, "cases.case.reply") is gate.ALL
+            or (user.is_authenticated and user.unit is not None and case.unit.path.startswith(user.unit.path))
+        )
     )
     offer("triage", "cases.case.triage", status == CaseStatus.RECEIVED, forms.TriageForm)
     offer("dispatch", "cases.case.dispatch", status == CaseStatus.RECEIVED, lambda: forms.DispatchForm(user=user))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -57,7 +57,7 @@ class RoundSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["checklist", "status", "policy_version", "created_at"]
         # “one regular round a month” is the service's rule, said in its own words
-        extra_kwargs = {"month": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"month": {"validators": []}}
 
 
 class BatchSerializer(serializers.ModelSerializer):
@@ -190,7 +190,7 @@ class FindingSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_staff_name(self, obj: Finding) -> str | None:
-        return obj.staff.name if obj.staff_id else None
+        return obj.staff.name if obj.staff is not None else None
 
 
 class FindingCreateSerializer(serializers.Serializer):
@@ -251,7 +251,7 @@ class TeamSerializer(serializers.Serializer):
 
 
 class CircularSerializer(serializers.ModelSerializer):
-    findings = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    findings: serializers.PrimaryKeyRelatedField[Finding] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Circular
@@ -282,7 +282,7 @@ class RoundViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModel
     filterset_class = RoundFilter
     permissions = {"list": "inspections.round.view", "retrieve": "inspections.round.view", "create": "inspections.round.change"}
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
         serializer.instance = services.round_create(
             actor=self.request.user,
@@ -303,7 +303,7 @@ class BatchViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModel
     base_queryset = InspectionBatch.objects.select_related("round")
     permissions = {"list": "inspections.round.view", "retrieve": "inspections.round.view", "create": "inspections.round.change"}
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
         serializer.instance = services.batch_create(
             actor=self.request.user,
@@ -335,7 +335,7 @@ class TaskViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         "no_problem": "inspections.task.respond",
     }
 
-    def perform_create(self, serializer: serializers.Serializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
         batch = data["batch"]
         if not gate.allows(self.request.user, "inspections.round.change", batch.round):
@@ -612,7 +612,7 @@ class EvidenceViewSet(GateViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
-    def download(self, request: Request, pk: str) -> HttpResponse:
+    def download(self, request: Request, pk: str) -> HttpResponseBase:
         """The file; a unit's client gets photos without their camera metadata."""
         evidence = self.get_object()
         clean = None if gate.allows(request.user, "inspections.finding.view_source", evidence.finding) else without_metadata(evidence)

@@ -203,8 +203,9 @@ def build(ctx: DemoContext) -> None:
     users = {u.username: u for u in User.objects.filter(username__in=["office", "officehead", "liaison", "liaison2"])}
     unit_users = {}
     for name in ("liaison", "liaison2"):
-        if name in users and users[name].unit_id:
-            unit_users[users[name].unit.top().pk] = users[name]
+        unit = users[name].unit if name in users else None
+        if unit is not None:
+            unit_users[unit.top().pk] = users[name]
     plan = _Plan(ctx=ctx, supervisors=supervisors, office=users["office"], head=users["officehead"], unit_users=unit_users)
     _build_year(plan)
     try:
@@ -218,6 +219,7 @@ def build(ctx: DemoContext) -> None:
 def _scope_units() -> tuple[list[Unit], dict[str, list[Unit]]]:
     windows: dict[str, list[Unit]] = defaultdict(list)
     for window in Unit.objects.filter(kind=UnitKind.WINDOW).select_related("parent").order_by("code"):
+        assert window.parent is not None, "a window belongs to its department"
         windows[window.parent.code].append(window)
     departments = list(Unit.objects.filter(code__in=[*windows, *OTHER_SCOPE]).order_by("code"))
     return departments, windows
@@ -313,13 +315,14 @@ def _build_year(plan: _Plan) -> None:
 
 def _assignment(plan: _Plan, task: InspectionTask, supervisor: Supervisor, *, attended: bool, no_problem: bool) -> TaskAssignment:
     rng = plan.rng
-    start = task.window_start
+    start, dispatched = task.window_start, task.dispatched_at
+    assert dispatched is not None
     values: dict[str, Any] = {"created_at": task.created_at, "created_by": plan.office, "source": AssignmentSource.AUTO}
     if attended:
         arrived = start + timedelta(minutes=rng.randint(0, 40))
         values.update(
             status=AssignmentStatus.REPORTED,
-            responded_at=task.dispatched_at + timedelta(hours=rng.randint(1, 20)),
+            responded_at=dispatched + timedelta(hours=rng.randint(1, 20)),
             arrived_at=arrived,
             reported_at=arrived + timedelta(minutes=rng.randint(30, 90)),
             no_problem=no_problem,
@@ -328,10 +331,10 @@ def _assignment(plan: _Plan, task: InspectionTask, supervisor: Supervisor, *, at
         values.update(
             status=AssignmentStatus.DECLINED,
             decline_reason=rng.choice(DECLINE_REASONS),
-            responded_at=task.dispatched_at + timedelta(hours=3),
+            responded_at=dispatched + timedelta(hours=3),
         )
     else:
-        values.update(status=AssignmentStatus.ACCEPTED, responded_at=task.dispatched_at + timedelta(hours=5))  # accepted, never came
+        values.update(status=AssignmentStatus.ACCEPTED, responded_at=dispatched + timedelta(hours=5))  # accepted, never came
     return TaskAssignment.objects.create(task=task, supervisor=supervisor, **values)
 
 
@@ -674,7 +677,8 @@ def _recent_fate(plan: _Plan, finding: Finding, fate: str, version: Any, policy:
     """Put a finding of the last weeks where the demo wants it, with deadlines that make
     sense today (overdue ones really overdue, open ones still open)."""
     office, liaison = plan.office, plan.unit_user(finding.unit)
-    now = timezone.now()
+    now, submitted = timezone.now(), finding.submitted_at
+    assert submitted is not None
     changes: dict[str, Any] = {}
     if fate == "returned":
         changes.update(
@@ -684,14 +688,14 @@ def _recent_fate(plan: _Plan, finding: Finding, fate: str, version: Any, policy:
             reviewed_at=now,
             return_count=1,
         )
-        _event(finding, "submit", "监督员提交", finding.submitted_at, finding.recorded_by.user)
+        _event(finding, "submit", "监督员提交", submitted, finding.recorded_by.user)
         _event(finding, "return", "退回补充证据", now, office, changes["review_note"])
     if fate in ("submitted", "returned"):
         Finding.objects.filter(pk=finding.pk).update(**changes)
         return
     changes.update(
         status=FindingStatus.CONFIRMED,
-        confirmed_at=min(finding.submitted_at + timedelta(hours=20), now),
+        confirmed_at=min(submitted + timedelta(hours=20), now),
         reviewed_by=office,
         reviewed_at=now,
     )

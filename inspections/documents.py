@@ -66,7 +66,7 @@ def draft_body(findings: Sequence[Finding]) -> str:
         lines.append(f"{cn_number(index)}、{unit_findings[0].unit.name}")
         for sub, finding in enumerate(unit_findings, start=1):
             seen = timezone.localtime(finding.observed_at)
-            who = _("，涉及人员：%(name)s") % {"name": finding.staff.name} if finding.staff_id else ""
+            who = _("，涉及人员：%(name)s") % {"name": finding.staff.name} if finding.staff is not None else ""
             where = f"，{finding.place}" if finding.place else ""
             verdict = Verdict(finding.verdict).label if finding.verdict else ""
             text = finding.description.strip().rstrip("。")
@@ -94,6 +94,7 @@ def circular_docx(circular: Circular) -> bytes:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt, RGBColor
+    from docx.text.paragraph import Paragraph
 
     document = Document()
     section = document.sections[0]
@@ -103,8 +104,8 @@ def circular_docx(circular: Circular) -> bytes:
     document.core_properties.title = circular.title
     document.core_properties.author = circular.issuer
 
-    def paragraph(text: str, *, font: str = "仿宋_GB2312", size: float = 16, align: int | None = None, indent: bool = False,
-                  color: str | None = None, bold: bool = False, space_after: float = 0) -> object:  # fmt: skip
+    def paragraph(text: str, *, font: str = "仿宋_GB2312", size: float = 16, align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = False,
+                  color: str | None = None, bold: bool = False, space_after: float = 0) -> Paragraph:  # fmt: skip
         para = document.add_paragraph()
         fmt = para.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -118,13 +119,13 @@ def circular_docx(circular: Circular) -> bytes:
         run.font.size = Pt(size)
         run.font.bold = bold
         run.font.name = font
-        run._element.rPr.rFonts.set(qn("w:eastAsia"), font)
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)  # font.name made both just above
         if color:
             run.font.color.rgb = RGBColor.from_string(color)
         return para
 
-    def border(para: object, *, top: bool = False, bottom: bool = False, color: str = "000000", size: int = 8) -> None:
-        p_pr = para._p.get_or_add_pPr()  # type: ignore[attr-defined]
+    def border(para: Paragraph, *, top: bool = False, bottom: bool = False, color: str = "000000", size: int = 8) -> None:
+        p_pr = para._p.get_or_add_pPr()
         borders = OxmlElement("w:pBdr")
         for edge, wanted in (("top", top), ("bottom", bottom)):
             if wanted:

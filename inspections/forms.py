@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -27,9 +27,23 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.unit.name}{'，' + obj.title if obj.title else ''}）"
 
 
+def _supervisor_label(obj: Supervisor) -> str:
+    return f"{obj.code} {obj.name}（{obj.employer.name}）"
+
+
 class SupervisorChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Supervisor) -> str:
-        return f"{obj.code} {obj.name}（{obj.employer.name}）"
+        return _supervisor_label(obj)
+
+
+class OneSupervisorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Supervisor) -> str:
+        return _supervisor_label(obj)
+
+
+class FindingChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Finding) -> str:
+        return f"{obj.reference} {obj.unit.name}：{obj.item_name}"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -85,7 +99,7 @@ class RoundForm(StyledForm):
 
     def __init__(self, *args: Any, checklist: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["checklist"].choices = checklist
+        cast(forms.MultipleChoiceField, self.fields["checklist"]).choices = checklist
 
     def scope(self) -> list[Unit]:
         data = self.cleaned_data
@@ -117,7 +131,7 @@ class TaskForm(StyledForm):
         within = Q(pk__in=[])
         for unit in round_.scope.all():
             within |= Q(path__startswith=unit.path)
-        self.fields["units"].queryset = Unit.objects.filter(within, is_active=True).order_by("path")
+        cast(forms.ModelMultipleChoiceField, self.fields["units"]).queryset = Unit.objects.filter(within, is_active=True).order_by("path")
 
 
 class TeamForm(StyledForm):
@@ -136,11 +150,13 @@ class TeamForm(StyledForm):
 
         units = list(task.units.all())
         eligible = [s.pk for s in active_supervisors(timezone.localtime(task.window_start).date()) if not conflicting_units(s, units)]
-        self.fields["supervisors"].queryset = Supervisor.objects.filter(pk__in=eligible).select_related("employer").order_by("code")
+        cast(forms.ModelMultipleChoiceField, self.fields["supervisors"]).queryset = (
+            Supervisor.objects.filter(pk__in=eligible).select_related("employer").order_by("code")
+        )
 
 
 class ReplaceForm(StyledForm):
-    supervisor = forms.ModelChoiceField(
+    supervisor = OneSupervisorChoiceField(
         label=_("指定监督员"), queryset=Supervisor.objects.none(), required=False, empty_label=_("（随机抽派）")
     )
     reason = forms.CharField(label=_("人工指定的理由"), max_length=200, required=False)
@@ -149,8 +165,9 @@ class ReplaceForm(StyledForm):
         super().__init__(*args, **kwargs)
         from supervisors.selectors import active_supervisors
 
-        self.fields["supervisor"].queryset = active_supervisors(timezone.localtime(task.window_start).date()).order_by("code")
-        self.fields["supervisor"].label_from_instance = lambda s: f"{s.code} {s.name}（{s.employer.name}）"
+        cast(forms.ModelChoiceField, self.fields["supervisor"]).queryset = active_supervisors(
+            timezone.localtime(task.window_start).date()
+        ).order_by("code")
 
 
 class ReasonForm(StyledForm):
@@ -169,7 +186,7 @@ class FindingForm(StyledForm):
         label=_("人员特征"), max_length=100, required=False, widget=forms.TextInput(attrs={"placeholder": _("工牌号、工位、体貌特征")})
     )
     description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=4000)
-    files = MultipleFileField(label=_("证据文件"))
+    files = MultipleFileField(label=_("证据文件"))  # type: ignore[assignment]  # a field named like BaseForm.files
 
     def __init__(self, *args: Any, finding: Finding, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -178,8 +195,8 @@ class FindingForm(StyledForm):
         within = Q(pk__in=[])
         for unit in finding.task.units.all():
             within |= Q(path__startswith=unit.path)
-        self.fields["unit"].queryset = Unit.objects.filter(within).order_by("path")
-        self.fields["item_code"].choices = [(i["code"], i["name"]) for i in finding.task.round.checklist]
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.filter(within).order_by("path")
+        cast(forms.ChoiceField, self.fields["item_code"]).choices = [(i["code"], i["name"]) for i in finding.task.round.checklist]
         self.fields["files"].widget.attrs.update({"accept": "image/*,video/*,audio/*"})
 
 
@@ -191,23 +208,23 @@ class ReviewForm(StyledForm):
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff
+        cast(forms.ModelChoiceField, self.fields["staff"]).queryset = staff
 
 
 class VerifyForm(StyledForm):
     verdict = forms.ChoiceField(label=_("核查结论"), choices=Verdict.choices, widget=forms.RadioSelect)
     explanation = forms.CharField(label=_("核查说明"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
     staff = StaffChoiceField(label=_("涉及人员"), queryset=Staff.objects.none(), required=False)
-    files = MultipleFileField(label=_("附件（图片、PDF、Word、Excel）"))
+    files = MultipleFileField(label=_("附件（图片、PDF、Word、Excel）"))  # type: ignore[assignment]  # a field named like BaseForm.files
 
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff
+        cast(forms.ModelChoiceField, self.fields["staff"]).queryset = staff
 
 
 class RectifyForm(StyledForm):
     text = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000)
-    files = MultipleFileField(label=_("附件（图片、PDF、Word、Excel）"))
+    files = MultipleFileField(label=_("附件（图片、PDF、Word、Excel）"))  # type: ignore[assignment]  # a field named like BaseForm.files
 
 
 class DecisionForm(StyledForm):
@@ -224,15 +241,14 @@ class DeadlineForm(StyledForm):
 
 # --- circulars ------------------------------------------------------------------------------
 class CircularCreateForm(StyledForm):
-    findings = forms.ModelMultipleChoiceField(
+    findings = FindingChoiceField(
         label=_("通报的问题"), queryset=Finding.objects.none(), widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
     )
     title = forms.CharField(label=_("标题（留空自动拟定）"), max_length=200, required=False)
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["findings"].queryset = candidates
-        self.fields["findings"].label_from_instance = lambda f: f"{f.reference} {f.unit.name}：{f.item_name}"
+        cast(forms.ModelMultipleChoiceField, self.fields["findings"]).queryset = candidates
 
 
 class CircularForm(StyledForm):

@@ -12,6 +12,7 @@ core.calendar with the numbers of the policy in force; the finding records the v
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -65,8 +66,8 @@ from org.models import Staff, Unit
 from supervisors.models import Supervisor
 from supervisors.selectors import active_supervisors
 
-FINDING_KINDS = ("image", "video", "audio")  # what a supervisor's phone records
-MATERIAL_KINDS = ("image", "document")  # what a unit attaches to its answers
+FINDING_KINDS: tuple[str, ...] = ("image", "video", "audio")  # what a supervisor's phone records
+MATERIAL_KINDS: tuple[str, ...] = ("image", "document")  # what a unit attaches to its answers
 TEXT_LIMIT = 4000
 
 
@@ -823,13 +824,16 @@ def finding_start(*, actor: Any, task: InspectionTask) -> Finding:
     if assignment.no_problem:
         raise ValidationError(_("您已报告本次检查未发现问题。"))
     first_item = task.round.checklist[0] if task.round.checklist else {"code": "", "name": ""}
+    first_unit = task.units.order_by("path").first()
+    if first_unit is None:  # a task is created with its units (_validate_task)
+        raise ValidationError(_("该任务没有检查对象。"))
     with transaction.atomic():
         _arrive(assignment, actor)
         finding = Finding.objects.create(
             created_at=timezone.now(),
             task=task,
             recorded_by=assignment.supervisor,
-            unit=task.units.order_by("path").first(),
+            unit=first_unit,
             item_code=first_item["code"],
             item_name=first_item["name"],
             observed_at=timezone.now(),
@@ -1019,7 +1023,7 @@ def finding_discard(*, actor: Any, finding: Finding) -> None:
         if Finding.objects.filter(pk=finding.pk, status=FindingStatus.DRAFT, submitted_at__isnull=True).delete()[0] == 0:
             raise ValidationError(_("只能删除从未提交过的草稿。"))
         for storage, name in files:
-            transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+            transaction.on_commit(functools.partial(storage.delete, name))
 
 
 # --- the office's review and feedback -------------------------------------------------------
@@ -1174,11 +1178,12 @@ def finding_verify(
     if staff is not None:
         changes["staff"] = staff
     detail: dict[str, Any] = {"verdict": verdict}
+    rectify_due: date | None = None
     if verdict in TRUE_VERDICTS:
         version, policy = _policy()
-        due = _add_working_days(_today(), policy.rectify_days)
-        changes.update(status=FindingStatus.RECTIFYING, rectify_due=due, policy_version=version)
-        detail.update(rectify_due=due, rectify_days=policy.rectify_days, policy_version=version.pk)
+        rectify_due = _add_working_days(_today(), policy.rectify_days)
+        changes.update(status=FindingStatus.RECTIFYING, rectify_due=rectify_due, policy_version=version)
+        detail.update(rectify_due=rectify_due, rectify_days=policy.rectify_days, policy_version=version.pk)
     else:
         changes["status"] = FindingStatus.DISPUTED
     with transaction.atomic():
@@ -1187,8 +1192,8 @@ def finding_verify(
             evidence_add(actor=actor, finding=finding, upload=upload, stage=EvidenceStage.VERIFICATION, locked=True)
         audit_record(action="inspections.finding.verify", actor=actor, obj=finding, detail=detail)
         label = _("单位核查：%(v)s") % {"v": Verdict(verdict).label}
-        if verdict in TRUE_VERDICTS:
-            label += _("，限%(due)s前整改") % {"due": _fmt(finding.rectify_due)}
+        if rectify_due is not None:
+            label += _("，限%(due)s前整改") % {"due": _fmt(rectify_due)}
         _event(finding, "verify", label, actor, explanation, for_unit=True)
         note.send(
             note.office_users(),
@@ -1259,9 +1264,10 @@ def rectification_report(*, actor: Any, finding: Finding, text: str, files: Iter
     files = _check_files(files)
     with transaction.atomic():
         _move(Finding, finding, FindingStatus.RECTIFYING, _("该问题不在整改中。"), status=FindingStatus.RECTIFIED)
-        report = Rectification.objects.create(
-            finding=finding, text=text, due=finding.rectify_due, reported_by=actor, reported_at=timezone.now()
-        )
+        due = finding.rectify_due
+        if due is None:  # set whenever a finding enters rectification
+            raise ValidationError(_("该问题没有整改期限，请联系效能办重新限期。"))
+        report = Rectification.objects.create(finding=finding, text=text, due=due, reported_by=actor, reported_at=timezone.now())
         for upload in files:
             evidence_add(actor=actor, finding=finding, upload=upload, stage=EvidenceStage.RECTIFICATION, rectification=report, locked=True)
         audit_record(action="inspections.rectification.report", actor=actor, obj=finding, detail={"rectification": report.pk})

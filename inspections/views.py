@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -594,12 +594,12 @@ class EvidenceFileView(GateMixin, View):
 
     permission = "inspections.evidence.view"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         evidence = selectors.evidence_get(request.user, pk)
         inline = evidence.kind in ("image", "video", "audio") or evidence.content_type == "application/pdf"
         suffix = (evidence.original_name.rsplit(".", 1)[-1] if "." in evidence.original_name else "bin")[:8]
         filename = f"{evidence.finding.reference}-{evidence.pk}.{suffix}"
-        response: HttpResponse
+        response: HttpResponseBase
         clean = None if gate.allows(request.user, "inspections.finding.view_source", evidence.finding) else without_metadata(evidence)
         if clean is not None:
             response = HttpResponse(clean, content_type=evidence.content_type)
@@ -618,7 +618,12 @@ class FindingDiscardView(GateMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         finding = selectors.finding_get(request.user, pk, self.permission)
         task_id = finding.task_id
-        if run_service(request, None, lambda: services.finding_discard(actor=request.user, finding=finding) or True, _("草稿已删除。")):
+
+        def discard() -> bool:
+            services.finding_discard(actor=request.user, finding=finding)
+            return True
+
+        if run_service(request, None, discard, _("草稿已删除。")):
             return redirect("inspections:task", pk=task_id)
         return redirect("inspections:finding_edit", pk=finding.pk)
 
@@ -887,7 +892,7 @@ class CircularDownloadView(GateMixin, View):
 
     permission = "inspections.circular.view"
 
-    def get(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
         from inspections.documents import circular_docx, circular_pdf
 
         if fmt not in ("docx", "pdf"):

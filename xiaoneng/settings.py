@@ -326,7 +326,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "xiaoneng@localhost")
 XN_SMS_GATEWAY = os.environ.get("XN_SMS_GATEWAY", "core.notify.LogSmsGateway")
 
 # --- API ------------------------------------------------------------------------------
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -83,6 +83,14 @@ def test_starting_a_finding_marks_arrival_and_submitting_reports(insp):
     assert mine(insp).status == AssignmentStatus.REPORTED
 
 
+def test_a_finding_cannot_start_on_a_task_without_units(insp):
+    insp.task.units.clear()  # services never leave a task without units; the data could
+    with pytest.raises(ValidationError) as exc:
+        services.finding_start(actor=insp.world.supervisor, task=insp.task)
+    assert exc.value.messages == ["该任务没有检查对象。"]
+    assert not Finding.objects.exists() and not mine(insp).attended
+
+
 def test_a_supervisor_cannot_act_on_another_supervisors_assignment_or_task(insp):
     other = mine(insp, insp.sup2)
     with pytest.raises(ValidationError) as exc:

@@ -84,6 +84,18 @@ def test_a_rectification_after_its_deadline_is_refused_and_nothing_changes(insp,
     assert finding.status == FindingStatus.RECTIFYING and not finding.rectifications.exists() and finding.evidence.count() == 1
 
 
+def test_a_rectification_without_a_deadline_is_refused_and_nothing_changes(insp, clock):
+    finding = fed_back_finding(insp)
+    services.finding_verify(actor=insp.world.liaison_a, finding=finding, verdict="true", explanation="属实")
+    Finding.objects.filter(pk=finding.pk).update(rectify_due=None)  # services always set it; the data could lose it
+    finding.refresh_from_db()
+    with pytest.raises(ValidationError) as exc:
+        services.rectification_report(actor=insp.world.liaison_a, finding=finding, text="已整改", files=[pdf()])
+    assert exc.value.messages == ["该问题没有整改期限，请联系效能办重新限期。"]
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.RECTIFYING and not finding.rectifications.exists()
+
+
 def test_rejection_sends_it_back_with_a_reason_and_a_new_deadline(insp, clock):
     finding = fed_back_finding(insp)
     services.finding_verify(actor=insp.world.liaison_a, finding=finding, verdict="true", explanation="属实")
