@@ -15,7 +15,7 @@ from cases.choices import CaseKind, CaseStatus, Verdict
 from cases.figures import cases_for_figure, period_bounds
 from cases.models import Case, Channel
 from core.filters import BaseFilterSet, YesNoWidget
-from core.forms import DateInput
+from core.forms import DateInput, FastSelect
 from org.models import Unit
 
 FIGURES = (
@@ -50,7 +50,9 @@ class CaseFilter(BaseFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=CaseStatus.choices, empty_label=_("全部状态"))
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=CaseKind.choices, empty_label=_("全部类别"))
     channel = django_filters.ModelChoiceFilter(label=_("渠道"), queryset=Channel.objects.all(), empty_label=_("全部渠道"))
-    unit = django_filters.ModelChoiceFilter(label=_("承办单位（含下级）"), queryset=_units, method="within", empty_label=_("全部单位"))
+    unit = django_filters.ModelChoiceFilter(
+        label=_("承办单位（含下级）"), queryset=_units, method="within", empty_label=_("全部单位"), widget=FastSelect
+    )
     dispatched_to = django_filters.ModelChoiceFilter(
         label=_("曾派往"), queryset=_units, method="dispatched_within", empty_label=_("全部"), widget=forms.HiddenInput()
     )

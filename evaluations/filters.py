@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import BaseFilterSet, YesNoWidget
+from core.forms import FastSelect
 from evaluations.choices import CampaignKind, CampaignStatus, Channel, RatingStatus, ResponseStatus, SampleStatus
 from evaluations.models import Campaign, Response, SampledCase, ServiceRating
 from org.models import Unit
@@ -67,7 +68,9 @@ class SampleFilter(BaseFilterSet):
 class RatingFilter(BaseFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=RatingStatus.choices, empty_label=_("全部"))
     is_bad = django_filters.BooleanFilter(label=_("差评"), widget=YesNoWidget())
-    unit = django_filters.ModelChoiceFilter(label=_("单位（含下级）"), queryset=_units, method="within", empty_label=_("全部单位"))
+    unit = django_filters.ModelChoiceFilter(
+        label=_("单位（含下级）"), queryset=_units, method="within", empty_label=_("全部单位"), widget=FastSelect
+    )
     overdue = django_filters.BooleanFilter(label=_("整改逾期"), method="past_due", widget=YesNoWidget())
 
     class Meta(BaseFilterSet.Meta):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import permissions as gate
 from core.filters import BaseFilterSet, YesNoWidget
+from core.forms import FastSelect
 from inspections import figures
 from inspections.choices import (
     AssignmentStatus,
@@ -108,7 +109,9 @@ class RoundFilter(PeriodFilterSet):
 
 class TaskFilter(PeriodFilterSet):
     round_path = "round__"
-    unit = django_filters.ModelChoiceFilter(label=_("检查对象（含下级）"), queryset=_units, method="for_unit", empty_label=_("全部单位"))
+    unit = django_filters.ModelChoiceFilter(
+        label=_("检查对象（含下级）"), queryset=_units, method="for_unit", empty_label=_("全部单位"), widget=FastSelect
+    )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=TaskStatus.choices, empty_label=_("全部"))
     mode = django_filters.ChoiceFilter(label=_("方式"), choices=InspectionMode.choices, empty_label=_("全部"))
     dispatched = django_filters.BooleanFilter(label=_("已派发"), method="is_dispatched", widget=YesNoWidget())
@@ -137,7 +140,9 @@ class TaskFilter(PeriodFilterSet):
 
 class AssignmentFilter(PeriodFilterSet):
     round_path = "task__round__"
-    unit = django_filters.ModelChoiceFilter(label=_("检查对象（含下级）"), queryset=_units, method="for_unit", empty_label=_("全部单位"))
+    unit = django_filters.ModelChoiceFilter(
+        label=_("检查对象（含下级）"), queryset=_units, method="for_unit", empty_label=_("全部单位"), widget=FastSelect
+    )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=AssignmentStatus.choices, empty_label=_("全部"))
     dispatched = django_filters.BooleanFilter(label=_("任务已派发"), method="is_dispatched", widget=YesNoWidget())
     attended = django_filters.BooleanFilter(label=_("出勤"), method="is_attended", widget=YesNoWidget())
@@ -167,7 +172,9 @@ class FindingFilter(PeriodFilterSet):
     q = django_filters.CharFilter(
         label=_("搜索"), method="search", widget=forms.TextInput(attrs={"type": "search", "placeholder": _("编号、描述或单位")})
     )
-    unit = django_filters.ModelChoiceFilter(label=_("单位（含下级）"), queryset=_units, method="for_unit", empty_label=_("全部单位"))
+    unit = django_filters.ModelChoiceFilter(
+        label=_("单位（含下级）"), queryset=_units, method="for_unit", empty_label=_("全部单位"), widget=FastSelect
+    )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=FindingStatus.choices, empty_label=_("全部状态"))
     stage = django_filters.ChoiceFilter(label=_("统计口径"), choices=STAGE_CHOICES, method="at_stage", empty_label=_("全部"))
     verdict = django_filters.ChoiceFilter(label=_("核查结论"), choices=Verdict.choices, empty_label=_("全部"))
