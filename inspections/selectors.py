@@ -30,7 +30,8 @@ def round_list(user: Any) -> QuerySet[InspectionRound]:
     qs = InspectionRound.objects.annotate(
         n_scope=Count("scope", distinct=True), n_tasks=Count("tasks", filter=~Q(tasks__status=TaskStatus.CANCELLED), distinct=True)
     )
-    return gate.restrict(qs, user, "inspections.round.view")
+    # an aggregate query ignores Meta.ordering: order it again
+    return gate.restrict(qs, user, "inspections.round.view").order_by("-month", "-id")
 
 
 def round_get(user: Any, pk: int, perm: str = "inspections.round.view") -> InspectionRound:
@@ -163,7 +164,7 @@ def circular_list(user: Any) -> QuerySet[Circular]:
     qs = gate.restrict(Circular.objects.annotate(n_findings=Count("findings")), user, "inspections.circular.view")
     if not gate.can(user, "inspections.circular.change"):
         qs = qs.filter(status=CircularStatus.PUBLISHED)
-    return qs
+    return qs.order_by("-issue_date", "-id")
 
 
 def circular_get(user: Any, pk: int) -> Circular:
