@@ -122,9 +122,9 @@ def test_language_switch_to_english_and_back(page_factory: Any) -> None:
     page = page_factory()
     page.goto("/accounts/login/")
     assert page.locator("h1").inner_text() == "登录"
-    page.select_option("#xn-language", "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("#xn-language", "en")
     assert page.locator("h1").inner_text() == "Sign in"
-    page.select_option("#xn-language", "zh-hans")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("#xn-language", "zh-hans")
     assert page.locator("h1").inner_text() == "登录"
