@@ -22,8 +22,8 @@ def test_office_creates_a_unit_and_sees_it(page_factory: Any) -> None:
     page.fill("input[name=code]", "BROWSER1")
     page.select_option("select[name=kind]", "department")
     page.select_option("select[name=category]", label="政府涉企涉民部门")
-    page.click("form.xn-card button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("form.xn-card button[type=submit]")
     assert page.locator("h1").inner_text().startswith("临江市浏览器测试局")
     assert Unit.objects.filter(code="BROWSER1", path__startswith="/").exists()
     page.goto("/org/units/?q=浏览器测试")
@@ -38,7 +38,8 @@ def test_form_errors_are_shown_in_chinese_and_nothing_saved(page_factory: Any) -
     page.fill("input[name=name]", "缺类别的部门")
     page.fill("input[name=code]", "NOCAT")
     page.select_option("select[name=kind]", "department")
-    page.click("form.xn-card button[type=submit]")
+    with page.expect_navigation():
+        page.click("form.xn-card button[type=submit]")
     assert "部门必须属于一个考评类别" in page.locator("[data-field=category]").inner_text()
     assert not Unit.objects.filter(code="NOCAT").exists()
 
