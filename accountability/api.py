@@ -454,7 +454,7 @@ class ProposalViewSet(GateViewSetMixin, viewsets.ReadOnlyModelViewSet):
             proposal=proposal,
             outcome=data["outcome"],
             reason=data.get("reason", ""),
-            measures=data.get("measures") or [],
+            measures=data.get("measures"),
             staff=data.get("staff"),
             apology_kind=data.get("apology_kind", ""),
             term_start=data.get("term_start"),

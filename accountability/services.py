@@ -281,57 +281,67 @@ def incident_record(
 
 
 def incident_withdraw(*, actor: Any, incident: Incident, reason: str) -> Incident:
-    """Withdraw an incident recorded in error (its charges are withdrawn, with the usual
-    consequences for proposals and decisions)."""
+    """Withdraw an incident recorded in error: all its charges at once, with the usual
+    consequences for proposals and decisions."""
     reason = _require(reason, "reason", _("请写明撤销理由。"))
     charges = list(incident.charges.filter(status=ChargeStatus.ACTIVE))
     if not charges:
         raise ValidationError(_("该情形已撤销。"))
     with transaction.atomic():
-        for charge in charges:
-            charge_withdraw(charge=charge, reason=reason, actor=actor)
+        _withdraw_charges(charges, reason, actor)
         audit_record(action="accountability.incident.withdraw", actor=actor, obj=incident, detail={"reason": reason})
     return incident
 
 
 def charge_withdraw(*, charge: Charge, reason: str, actor: Any = None) -> Charge:
     """A charge no longer stands (the complaint judgement was withdrawn, the finding judged
-    untrue on review, the incident recorded in error). Pending proposals that counted it
-    are withdrawn; decided measures that rested on it are flagged for review, never
-    undone by the platform; the person and the unit are evaluated again on the counts
-    that remain. Idempotent."""
-    reason = (reason or "").strip() or _("事由已撤销")
-    with transaction.atomic():
-        updated = Charge.objects.filter(pk=charge.pk, status=ChargeStatus.ACTIVE).update(
-            status=ChargeStatus.WITHDRAWN, withdrawn_at=_now(), withdrawn_reason=reason[:300]
-        )
-        if updated != 1:
-            charge.refresh_from_db()
-            return charge
-        charge.refresh_from_db()
-        detail = {"reason": reason, "source": charge.source}
-        if actor is None:
-            _system_audit("accountability.charge.withdraw", charge, detail)
-        else:
-            audit_record(action="accountability.charge.withdraw", actor=actor, obj=charge, detail=detail)
-        why = _("所依据的%(ref)s已撤销：%(reason)s") % {"ref": charge.reference, "reason": reason}
-        for proposal in charge.proposals.order_by("pk"):
-            if proposal.status == ProposalStatus.PENDING:
-                _withdraw_proposal(proposal, why)
-            elif proposal.status == ProposalStatus.DECIDED:
-                decision = _decision_of(proposal)
-                if decision is not None and decision.outcome != Outcome.REJECTED and decision.revoked_at is None:
-                    _flag(decision, charge, why)
-        if charge.source == ChargeSource.COMPLAINT and charge.staff is not None:
-            _evaluate_person(charge.staff, since=_day(charge.occurred_at))
-        heads = {charge.head_unit_id: charge.head_unit}
-        if charge.incident_id:
-            heads.update(
-                {c.head_unit_id: c.head_unit for c in Charge.objects.filter(incident_id=charge.incident_id).select_related("head_unit")}
-            )
-        for head in heads.values():
-            _evaluate_unit(head, charge.year)
+    untrue on review). Pending proposals that counted it are withdrawn; decided measures
+    that rested on it are flagged for review, never undone by the platform; the person
+    and the unit are evaluated again on the counts that remain. Idempotent."""
+    _withdraw_charges([charge], (reason or "").strip() or _("事由已撤销"), actor)
+    charge.refresh_from_db()
     return charge
+
+
+def _withdraw_charges(charges: list[Charge], reason: str, actor: Any) -> None:
+    with transaction.atomic():
+        done: list[Charge] = []
+        for charge in charges:
+            updated = Charge.objects.filter(pk=charge.pk, status=ChargeStatus.ACTIVE).update(
+                status=ChargeStatus.WITHDRAWN, withdrawn_at=_now(), withdrawn_reason=reason[:300]
+            )
+            if updated != 1:
+                continue
+            charge.refresh_from_db()
+            detail = {"reason": reason, "source": charge.source}
+            if actor is None:
+                _system_audit("accountability.charge.withdraw", charge, detail)
+            else:
+                audit_record(action="accountability.charge.withdraw", actor=actor, obj=charge, detail=detail)
+            done.append(charge)
+        people: dict[int, tuple[Staff, date]] = {}
+        heads: dict[tuple[int, int], tuple[Unit, int]] = {}
+        for charge in done:
+            why = _("所依据的%(ref)s已撤销：%(reason)s") % {"ref": charge.reference, "reason": reason}
+            for proposal in charge.proposals.order_by("pk"):
+                if proposal.status == ProposalStatus.PENDING:
+                    _withdraw_proposal(proposal, why)
+                elif proposal.status == ProposalStatus.DECIDED:
+                    decision = _decision_of(proposal)
+                    if decision is not None and decision.outcome != Outcome.REJECTED and decision.revoked_at is None:
+                        _flag(decision, charge, why)
+            if charge.source == ChargeSource.COMPLAINT and charge.staff is not None:
+                day = _day(charge.occurred_at)
+                earliest = people.get(charge.staff_id, (charge.staff, day))[1]  # type: ignore[index]
+                people[charge.staff_id] = (charge.staff, min(day, earliest))  # type: ignore[index]
+            heads[(charge.head_unit_id, charge.year)] = (charge.head_unit, charge.year)
+            if charge.incident_id:
+                for other in Charge.objects.filter(incident_id=charge.incident_id).select_related("head_unit"):
+                    heads[(other.head_unit_id, other.year)] = (other.head_unit, other.year)
+        for person, since in people.values():
+            _evaluate_person(person, since=since)
+        for head, year in heads.values():
+            _evaluate_unit(head, year)
 
 
 @dataclass
@@ -572,13 +582,17 @@ def _ensure_apology(
     version: PolicyVersion,
     policy: AccountabilitySection,
 ) -> None:
-    for proposal in Proposal.objects.filter(kind=ProposalKind.APOLOGY, charges=charge).exclude(status=ProposalStatus.WITHDRAWN):
-        if proposal.status == ProposalStatus.PENDING:
-            if proposal.apology_kind == kind:
-                return
-            _withdraw_proposal(proposal, _("道歉情形已变化，已重新提出建议。"))
-        elif _standing(proposal):
+    # a charge may be counted by several apologies (an early complaint is also evidence of
+    # the public apology the second one brings); it is answered for by one of its own kind
+    counting = list(
+        Proposal.objects.filter(kind=ProposalKind.APOLOGY, charges=charge).exclude(status=ProposalStatus.WITHDRAWN).order_by("pk")
+    )
+    for proposal in counting:
+        if proposal.apology_kind == kind and (proposal.status == ProposalStatus.PENDING or _standing(proposal)):
             return
+    for proposal in counting:
+        if proposal.status == ProposalStatus.PENDING and proposal.trigger_id == charge.pk:
+            _withdraw_proposal(proposal, _("道歉情形已变化，已重新提出建议。"))
     lead = heads[0]
     if kind == ApologyKind.PUBLIC:
         # one public apology can answer for everything pending against the same head
@@ -761,7 +775,8 @@ def proposal_decide(
     if proposal.kind == ProposalKind.SANCTION:
         final_measures = list(proposal.measures)
         if outcome == Outcome.CHANGED:
-            chosen = list(dict.fromkeys(measures or []))
+            # None keeps the proposal's measures (e.g. a change that only names the person)
+            chosen = list(dict.fromkeys(measures)) if measures is not None else list(proposal.measures)
             unknown = [code for code in chosen if code not in Measure.values]
             if not chosen:
                 errors["measures"] = _("请选择调整后的措施。")
