@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import FileResponse, Http404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -304,7 +306,7 @@ class AccountabilityApologySerializer(serializers.ModelSerializer):
     def get_proof(self, obj: Apology) -> str | None:
         from django.urls import reverse
 
-        return reverse("accountability:apology_proof", args=[obj.pk]) if obj.proof else None
+        return reverse("api:accountability-apology-proof", args=[obj.pk]) if obj.proof else None
 
 
 class AccountabilityApologyRecordSerializer(serializers.Serializer):
@@ -529,8 +531,20 @@ class ApologyViewSet(GateViewSetMixin, viewsets.ReadOnlyModelViewSet):
     permissions = {
         "list": "accountability.apology.view",
         "retrieve": "accountability.apology.view",
+        "proof": "accountability.apology.view",
         "record": "accountability.apology.record",
     }
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def proof(self, request: Request, pk: str) -> FileResponse:
+        """The proof file of an apology made."""
+        apology = self.get_object()
+        if not apology.proof:
+            raise Http404
+        return FileResponse(
+            apology.proof.open("rb"), content_type=apology.proof_type, as_attachment=True, filename=f"{apology.reference}-proof"
+        )
 
     @extend_schema(request={"multipart/form-data": AccountabilityApologyRecordSerializer}, responses=AccountabilityApologySerializer)
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])

@@ -332,8 +332,8 @@ def _withdraw_charges(charges: list[Charge], reason: str, actor: Any) -> None:
                         _flag(decision, charge, why)
             if charge.source == ChargeSource.COMPLAINT and charge.staff is not None:
                 day = _day(charge.occurred_at)
-                earliest = people.get(charge.staff_id, (charge.staff, day))[1]  # type: ignore[index]
-                people[charge.staff_id] = (charge.staff, min(day, earliest))  # type: ignore[index]
+                earliest = people.get(charge.staff.pk, (charge.staff, day))[1]
+                people[charge.staff.pk] = (charge.staff, min(day, earliest))
             heads[(charge.head_unit_id, charge.year)] = (charge.head_unit, charge.year)
             if charge.incident_id:
                 for other in Charge.objects.filter(incident_id=charge.incident_id).select_related("head_unit"):

@@ -53,6 +53,9 @@ def render_proposal(request: HttpRequest, proposal: Proposal, forms: dict[str, A
         context["decide_form"] = forms.get("decide") or DecisionForm(proposal=proposal)
     if context["can_review"]:
         context["review_form"] = forms.get("review") or ReviewForm()
+    # a refusal whose form is no longer shown (decided meanwhile, by another click) says why at the top
+    shown = {"decide": "decide_form" in context, "review": "review_form" in context}
+    context["action_errors"] = [str(m) for name, form in forms.items() if not shown.get(name) for m in form.non_field_errors()]
     return render(request, "accountability/proposal_detail.html", context, status=status)
 
 
