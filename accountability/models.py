@@ -227,7 +227,7 @@ class Proposal(models.Model):
                 "start": self.window_start,
                 "w": self.window_count,
             }
-        if self.kind == ProposalKind.APOLOGY and self.trigger.source == ChargeSource.COMPLAINT:
+        if self.kind == ProposalKind.APOLOGY and self.year_count:
             return gettext("单位%(y)s年度有效投诉%(n)s件") % {"y": self.year, "n": self.year_count}
         return ""
 

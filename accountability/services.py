@@ -535,8 +535,12 @@ def _evaluate_unit(head: Unit, year: int) -> None:
         .order_by("occurred_at", "pk")
     )
     complaints: list[Charge] = []
+    policies: dict[date, tuple[PolicyVersion, AccountabilitySection]] = {}
     for charge in charges:
-        version, policy = _policy(_day(charge.occurred_at))
+        day = _day(charge.occurred_at)
+        if day not in policies:
+            policies[day] = _policy(day)
+        version, policy = policies[day]
         if charge.source == ChargeSource.COMPLAINT:
             complaints.append(charge)
             kind = apology_for_complaint(policy, len(complaints))
@@ -555,7 +559,10 @@ def _evaluate_unit(head: Unit, year: int) -> None:
             counted = together
         if kind is None:
             continue
-        _ensure_apology(charge, kind, counted, heads, len(complaints), year, version, policy)
+        # the count the rule used: the unit's valid complaints so far, for a complaint only
+        _ensure_apology(
+            charge, kind, counted, heads, len(complaints) if charge.source == ChargeSource.COMPLAINT else 0, year, version, policy
+        )
 
 
 def _apology_basis(kind: str, heads: list[Unit], charges: list[Charge], complaints: int, version: PolicyVersion) -> str:
@@ -595,10 +602,16 @@ def _ensure_apology(
             _withdraw_proposal(proposal, _("道歉情形已变化，已重新提出建议。"))
     lead = heads[0]
     if kind == ApologyKind.PUBLIC:
-        # one public apology can answer for everything pending against the same head
+        # one public apology can answer for everything that happens to the same head while
+        # it waits for a decision (never for a matter older than itself: back-filled history)
         pending = (
             Proposal.objects.filter(
-                kind=ProposalKind.APOLOGY, apology_kind=ApologyKind.PUBLIC, unit=lead, year=year, status=ProposalStatus.PENDING
+                kind=ProposalKind.APOLOGY,
+                apology_kind=ApologyKind.PUBLIC,
+                unit=lead,
+                year=year,
+                status=ProposalStatus.PENDING,
+                trigger__occurred_at__lte=charge.occurred_at,
             )
             .order_by("pk")
             .first()
@@ -624,11 +637,11 @@ def _ensure_apology(
         apology_kind=kind,
         counted=counted,
         year=year,
-        year_count=complaints if charge.source == ChargeSource.COMPLAINT else len(counted),
+        year_count=complaints,
         window_count=None,
         window_from=None,
         version=version,
-        basis=_apology_basis(kind, heads, counted, complaints if charge.source == ChargeSource.COMPLAINT else 0, version),
+        basis=_apology_basis(kind, heads, counted, complaints, version),
     )
 
 
