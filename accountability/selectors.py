@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accountability.choices import (
     RATING_MEASURES,
+    TERMED_MEASURES,
     ApologyKind,
     ApologyStatus,
     ChargeSource,
@@ -97,6 +98,7 @@ def proposal_detail(user: Any, proposal: Proposal) -> dict[str, Any]:
         "reviews": list(decision.reviews.select_related("reviewed_by")) if decision else [],
         "open_review": decision.reviews.filter(outcome="").first() if decision else None,
         "serious_measures": list(policy.serious_finding_measures) if proposal.rule == Rule.FINDING else [],
+        "termed_measures": sorted(TERMED_MEASURES),
         "can_decide": proposal.status == ProposalStatus.PENDING and gate.can(user, "accountability.proposal.decide"),
         "can_review": decision is not None and decision.under_review and gate.can(user, "accountability.decision.review"),
     }
@@ -233,8 +235,8 @@ def unit_record(user: Any, unit: Unit, year: int) -> dict[str, Any]:
     """A unit's page: its apologies and sanctions (and those of the units below it), and
     what the apology rule counted for its head in the year."""
     within = Q(unit__path__startswith=unit.path)
-    apologies = apology_list(user).filter(Apology.gate_unit_q(unit)).order_by("-decided_on", "-pk")
-    sanctions = sanction_list(user).filter(within).order_by("-decided_on", "-pk")
+    apologies = apology_list(user).filter(Apology.gate_unit_q(unit), year=year).order_by("-decided_on", "-pk")
+    sanctions = sanction_list(user).filter(within, year=year).order_by("-decided_on", "-pk")
     charges = Charge.objects.filter(within, year=year).select_related("staff", "unit").order_by("-occurred_at", "-pk")
     pending: QuerySet[Proposal] = Proposal.objects.none()
     if gate.can(user, "accountability.proposal.view"):
@@ -344,6 +346,12 @@ class Figures:
     joint_heads: list[int] = field(default_factory=list)  # heads per joint apology
     reassignments: int = 0
     reassignment_months: list[int] = field(default_factory=list)
+
+    @property
+    def reassignment_terms(self) -> list[tuple[int, int]]:
+        """(months, people) for each length of term."""
+        return sorted(Counter(self.reassignment_months).items())
+
     charges: dict[str, int] = field(default_factory=dict)
     units: list[UnitRow] = field(default_factory=list)
 
