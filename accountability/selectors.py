@@ -109,6 +109,11 @@ def decision_list(user: Any) -> QuerySet[Decision]:
     return gate.restrict(qs, user, "accountability.proposal.view")
 
 
+def decision_of(proposal: Proposal) -> int:
+    """The id of a proposal's decision (0 if it has none: the lookup then finds nothing)."""
+    return Decision.objects.filter(proposal=proposal).values_list("pk", flat=True).first() or 0
+
+
 def decision_get(user: Any, pk: int, perm: str = "accountability.proposal.view") -> Decision:
     return gate.get_object(user, perm, Decision.objects.select_related("proposal", "decided_by"), pk=pk)
 

@@ -102,7 +102,7 @@ class DecisionReviewView(GateMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         proposal = selectors.proposal_get(request.user, pk)
-        decision = selectors.decision_get(request.user, proposal.decision.pk, self.permission)
+        decision = selectors.decision_get(request.user, selectors.decision_of(proposal), self.permission)
         form = ReviewForm(request.POST)
         if form.is_valid():
             try:

@@ -141,3 +141,52 @@ def test_units_record_their_own_follow_through_only(acc: Any, decided: dict[str,
     apology = decided["apology"]
     result = status_by_persona(acc.world, "post", f"/accountability/apologies/{apology.pk}/record/", {}, personas=("viewer", "liaison_b"))
     assert result == {"viewer": 403, "liaison_b": 404}
+
+
+def test_incidents_are_the_offices(acc: Any) -> None:
+    from datetime import date
+
+    from accountability import services
+
+    incident = services.incident_record(
+        actor=acc.office, kind="media_exposure", occurred_on=date(2026, 3, 2), title="曝光", units=[acc.world.unit_a]
+    )
+    url = f"/accountability/incidents/{incident.pk}/"
+    _expect(status_by_persona(acc.world, "get", url), OFFICE, ("liaison_a", "head_a", "liaison_b", "viewer", *NOTHING))
+    withdraw = status_by_persona(
+        acc.world, "post", f"{url}withdraw/", {"reason": "登记有误"}, personas=("liaison_a", "head_a", "viewer", *NOTHING)
+    )
+    assert set(withdraw.values()) == {403}
+    incident.charges.get().refresh_from_db()
+    assert incident.charges.get().status == "active"  # refused, nothing changed
+    response = client_for(acc.world.office).post(f"{url}withdraw/", {"reason": "登记有误"})
+    assert response.status_code == 302 and incident.charges.get().status == "withdrawn"
+
+
+def test_only_the_office_head_reviews(acc: Any) -> None:
+    from accountability.tests.helpers import withdraw_complaint
+
+    case = valid_complaint(acc, acc.clerk, at(2026, 3, 2))
+    proposal = Proposal.objects.get(kind="sanction")
+    decision = decide(acc, proposal)
+    url = f"/accountability/proposals/{proposal.pk}/review/"
+    # nothing to review yet: the office head is told why, nothing changes
+    response = client_for(acc.world.office_head).post(url, {"decision": "keep", "note": "维持"})
+    assert response.status_code == 400 and "没有待复核的事项" in response.content.decode()
+    withdraw_complaint(acc, case)
+    others = tuple(name for name in acc.world.PERSONAS if name != "office_head")
+    result = status_by_persona(acc.world, "post", url, {"decision": "revoke", "note": "撤销"}, personas=others)
+    assert set(result.values()) == {403}, result
+    decision.refresh_from_db()
+    assert decision.under_review and decision.revoked_at is None
+    undecided = valid_complaint(acc, acc.clerk2, at(2026, 3, 9))
+    pending = Proposal.objects.get(kind="sanction", trigger__case=undecided)
+    assert (
+        client_for(acc.world.office_head)
+        .post(f"/accountability/proposals/{pending.pk}/review/", {"decision": "keep", "note": "x"})
+        .status_code
+        == 404
+    )
+    assert client_for(acc.world.office_head).post(url, {"decision": "revoke", "note": "投诉认定已撤销"}).status_code == 302
+    decision.refresh_from_db()
+    assert decision.revoked_at is not None

@@ -4,6 +4,7 @@ scopes, and the OpenAPI schema."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -173,3 +174,22 @@ def test_the_openapi_schema_documents_the_endpoints_without_a_warning(tmp_path: 
     for path in ("proposals/{id}/decide/", "decisions/{id}/review/", "sanctions/{id}/execute/", "apologies/{id}/record/", "people/{id}/"):
         assert f"/api/v1/accountability/{path}" in schema
     assert "rating-consequences" in schema and "^(accepted|changed|rejected)$" in schema
+
+
+def test_details_of_the_offices_records_by_persona(acc: Any, decided: dict[str, Any]) -> None:
+    from accountability import services
+    from accountability.models import Charge, Decision
+
+    incident = services.incident_record(
+        actor=acc.office, kind="media_exposure", occurred_on=date(2026, 3, 2), title="曝光", units=[acc.world.unit_b]
+    )
+    office_view = {"office": 200, "office_head": 200, "supervisor": 403, "liaison_a": 403, "head_a": 403, "liaison_b": 403}
+    office_view |= {"viewer": 403, "rater": 403, "admin": 403}
+    for url in (
+        f"{BASE}/decisions/{Decision.objects.first().pk}/",
+        f"{BASE}/charges/{Charge.objects.first().pk}/",
+        f"{BASE}/incidents/{incident.pk}/",
+    ):
+        assert statuses(acc.world, "get", url) == office_view, url
+    proof = {**office_view, "liaison_a": 404, "head_a": 404, "liaison_b": 404, "office": 404, "office_head": 404}  # no proof yet
+    assert statuses(acc.world, "get", f"{BASE}/apologies/{decided['apology'].pk}/proof/") == proof
