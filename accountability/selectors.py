@@ -208,9 +208,9 @@ def person_get(user: Any, pk: int) -> PersonRecord:
 def person_record(user: Any, person: PersonRecord) -> dict[str, Any]:
     """Everything charged to a person, with its basis; the counts each proposal used; the
     ladder's counts today; and the annual-rating consequences of each year."""
-    charges = list(
-        Charge.objects.filter(staff_id=person.pk).select_related("unit").prefetch_related("proposals").order_by("-occurred_at", "-pk")
-    )
+    # charged to them, or a finding that named nobody until the decision named them
+    named = Q(staff_id=person.pk) | Q(proposals__decision__staff_id=person.pk)
+    charges = list(Charge.objects.filter(named).distinct().select_related("unit").order_by("-occurred_at", "-pk"))
     sanctions = list(
         Sanction.objects.filter(staff_id=person.pk).select_related("unit", "decision", "decision__proposal").order_by("-decided_on", "-pk")
     )

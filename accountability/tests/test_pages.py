@@ -135,6 +135,7 @@ def test_the_persons_record_shows_what_is_charged_and_the_counts_used(acc: Any, 
     page = client_for(acc.world.head_a).get(f"/accountability/people/{acc.clerk.pk}/").content.decode()
     assert 'data-testid="year-count">1<' in page and "诫勉谈话" in page and "年度考核不得评优" in page
     assert "2026年度第1件有效投诉" in page and Charge.objects.get().reference in page
+    assert 'data-testid="sanction-basis">2026年度第1件有效投诉' in page  # each measure with its basis
     assert "不得评优" in page.split('data-testid="consequences"')[1]
     assert "问责建议" not in page.split('data-testid="person-charges"')[1]  # the deliberation is the office's
 
