@@ -51,7 +51,7 @@ test: $(VENV)/.dev
 	XN_ENV=test $(PY) -m pytest -n $(WORKERS) --dist loadgroup -q $(PYTEST_ARGS)
 
 # packages type-checked with mypy (django-stubs); every app joins this list
-TYPED := core org accounts supervisors evaluations cases inspections xiaoneng
+TYPED := core org accounts supervisors inspections cases evaluations accountability xiaoneng
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

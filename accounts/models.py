@@ -88,6 +88,8 @@ TOKEN_SCOPES = [
     ("cases:write", _("推送诉求件、签收、退单、答复、回访")),
     ("evaluations:read", _("读取评议与好差评")),
     ("evaluations:write", _("提交评议答卷与维护评议")),
+    ("accountability:read", _("读取问责建议、决定、问责与道歉")),
+    ("accountability:write", _("作出问责决定、登记问责情形、落实问责与道歉")),
 ]
 
 

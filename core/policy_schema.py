@@ -170,6 +170,9 @@ class AccountabilitySection(Section):
     finding_measures: list[str] = Field(default=["written_self_criticism", "circulated_criticism"], title="核实属实的暗访问题")
     serious_finding_measures: list[str] = Field(default=[], title="严重问题的措施")
     grassroots_reassignment_months: int = Field(default=3, ge=0, title="基层再上岗期限（月）")
+    dismissal_measures: list[str] = Field(default=["dismissal"], min_length=1, title="辞退：措施")
+    year_start_month: int = Field(default=1, ge=1, le=12, title="考核年度起始月份（1为自然年）")
+    follow_through_days: int = Field(default=10, ge=1, le=90, title="道歉与问责措施的落实时限（工作日，自决定之日起）")
 
     @field_validator("ladder")
     @classmethod

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
+from accountability.api import router as accountability_router
 from accounts.api import router as accounts_router
 from cases.api import router as cases_router
 from core.api_views import NotificationViewSet, PolicyInForceView, WorkingDaysView
@@ -24,4 +25,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("inspections/", include(inspections_router.urls)),
     path("cases/", include(cases_router.urls)),
     path("evaluations/", include(evaluations_router.urls)),
+    path("accountability/", include(accountability_router.urls)),
 ]

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "inspections",
     "cases",
     "evaluations",
+    "accountability",
 ]
 
 MIDDLEWARE = [

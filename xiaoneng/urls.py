@@ -17,6 +17,7 @@ urlpatterns = [
     path("public/cases/", include("cases.public_urls")),
     path("evaluations/", include("evaluations.urls")),
     path("public/rate/", include("evaluations.public_urls")),
+    path("accountability/", include("accountability.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
