@@ -15,11 +15,12 @@ from inspections import selectors
 from inspections.choices import AssignmentStatus, CircularStatus, FindingStatus, TaskStatus
 from inspections.models import Circular, TaskAssignment
 
-nav_item(_("明查暗访"), "inspections:rounds", "inspections.round.view", order=310)
-nav_item(_("我的任务"), "inspections:my_tasks", "inspections.task.respond", order=310)
-nav_item(_("问题线索"), "inspections:findings", "inspections.finding.view", order=320)
-nav_item(_("通报"), "inspections:circulars", "inspections.circular.view", order=330)
-nav_item(_("暗访统计"), "inspections:figures", "inspections.figures.view", order=340)
+INSPECTIONS = _("明查暗访")  # the same menu as the supervisors' roster
+nav_item(_("轮次与任务"), "inspections:rounds", "inspections.round.view", order=310, group=INSPECTIONS)
+nav_item(_("我的任务"), "inspections:my_tasks", "inspections.task.respond", order=310, group=INSPECTIONS)
+nav_item(_("问题线索"), "inspections:findings", "inspections.finding.view", order=320, group=INSPECTIONS)
+nav_item(_("通报"), "inspections:circulars", "inspections.circular.view", order=330, group=INSPECTIONS)
+nav_item(_("暗访统计"), "inspections:figures", "inspections.figures.view", order=340, group=INSPECTIONS)
 
 
 def _overdue_q(today: Any) -> Q:

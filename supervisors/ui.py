@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from core.registry import home_panel, nav_item
 from supervisors.models import Supervisor
 
-nav_item(_("监督员"), "supervisors:supervisors", "supervisors.supervisor.change", order=300)
+# in the inspections menu, whose work the supervisors do
+nav_item(_("监督员"), "supervisors:supervisors", "supervisors.supervisor.change", order=345, group=_("明查暗访"))
 
 
 def _me(request: Any) -> dict[str, Any] | None:
