@@ -39,7 +39,7 @@ from accountability.choices import (
 )
 from accountability.filters import ApologyFilter, ChargeFilter, ProposalFilter, SanctionFilter
 from accountability.models import Apology, Charge, Decision, Incident, Proposal, Sanction
-from core.api import GateViewSetMixin
+from core.api import GateViewSetMixin, validated
 from org.models import Staff, Unit
 
 
@@ -448,9 +448,7 @@ class ProposalViewSet(GateViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
         proposal = self.get_object()
-        body = AccountabilityDecideSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = validated(AccountabilityDecideSerializer, request)
         decision = services.proposal_decide(
             actor=request.user,
             proposal=proposal,
@@ -550,9 +548,7 @@ class ApologyViewSet(GateViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def record(self, request: Request, pk: str) -> Response:
         apology = self.get_object()
-        body = AccountabilityApologyRecordSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = validated(AccountabilityApologyRecordSerializer, request)
         apology = services.apology_record(
             actor=request.user,
             apology=apology,

@@ -24,7 +24,7 @@ from cases import selectors, services
 from cases.choices import CaseKind, FollowUpOutcome
 from cases.filters import CaseFilter
 from cases.models import Case, Channel
-from core.api import GateViewSetMixin
+from core.api import GateViewSetMixin, validated
 from org.models import Staff, Unit
 
 
@@ -184,46 +184,41 @@ class CaseViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     @extend_schema(request=DispatchSerializer, responses=CaseSerializer, description="派单（效能办）。")
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_case(self, request: Request, pk: str) -> Response:
-        data = DispatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(DispatchSerializer, request)
         case = self.get_object()
-        services.case_dispatch(actor=request.user, case=case, **data.validated_data)
+        services.case_dispatch(actor=request.user, case=case, **data)
         return self._result(case)
 
     @extend_schema(request=SignSerializer, responses=CaseSerializer, description="承办单位签收，可指定首办责任人。")
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str) -> Response:
-        data = SignSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(SignSerializer, request)
         case = self.get_object()
-        services.case_sign(actor=request.user, case=case, first_responsible=data.validated_data.get("first_responsible"))
+        services.case_sign(actor=request.user, case=case, first_responsible=data.get("first_responsible"))
         return self._result(case)
 
     @extend_schema(request=CaseReasonSerializer, responses=CaseSerializer, description="承办单位退单（须写明理由，由效能办审核）。")
     @action(detail=True, methods=["post"], url_path="return")
     def return_case(self, request: Request, pk: str) -> Response:
-        data = CaseReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(CaseReasonSerializer, request)
         case = self.get_object()
-        services.case_return(actor=request.user, case=case, reason=data.validated_data["reason"])
+        services.case_return(actor=request.user, case=case, reason=data["reason"])
         return self._result(case)
 
     @extend_schema(request=ReplySerializer, responses=CaseSerializer, description="承办单位答复（由效能办审核）。")
     @action(detail=True, methods=["post"])
     def reply(self, request: Request, pk: str) -> Response:
-        data = ReplySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ReplySerializer, request)
         case = self.get_object()
-        services.case_reply(actor=request.user, case=case, text=data.validated_data["reply"])
+        services.case_reply(actor=request.user, case=case, text=data["reply"])
         return self._result(case)
 
     @extend_schema(request=FollowUpSerializer, responses=CaseSerializer, description="记录一次回访（效能办）。")
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, pk: str) -> Response:
-        data = FollowUpSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(FollowUpSerializer, request)
         case = self.get_object()
-        services.case_follow_up(actor=request.user, case=case, **data.validated_data)
+        services.case_follow_up(actor=request.user, case=case, **data)
         return self._result(case)
 
 

@@ -15,7 +15,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.routers import SimpleRouter
 
 from core import permissions as gate
-from core.api import GateViewSetMixin
+from core.api import GateViewSetMixin, validated
 from core.context import client_ip
 from evaluations import selectors, services
 from evaluations.choices import CampaignStatus, Channel, Resolution
@@ -215,12 +215,6 @@ class DecideSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 # --- viewsets -----------------------------------------------------------------------------------
 class QuestionnaireViewSet(
     GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
@@ -331,7 +325,7 @@ class CampaignViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
     @action(detail=True, methods=["post"])
     def sample(self, request: Request, pk: str) -> ApiResponse:
         """Draw the stratified follow-up sample (handled-cases campaigns); the seed is recorded."""
-        data = _valid(SampleDrawSerializer, request)
+        data = validated(SampleDrawSerializer, request)
         campaign = self.get_object()
         services.sample_draw(actor=request.user, campaign=campaign, seed=data.get("seed"))
         campaign.refresh_from_db()
@@ -354,7 +348,7 @@ class ResponseViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     @extend_schema(request=ResponseSubmitSerializer, responses={201: ResponseSerializer})
     def create(self, request: Request) -> ApiResponse:
-        data = _valid(ResponseSubmitSerializer, request)
+        data = validated(ResponseSubmitSerializer, request)
         campaign = selectors.campaign_get(request.user, data["campaign"], "evaluations.response.enter")
         target = campaign.targets.filter(pk=data["target"]).first()
         if target is None:
@@ -377,7 +371,7 @@ class ResponseViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
     @extend_schema(request=ResponseReviewSerializer, responses=ResponseSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str) -> ApiResponse:
-        data = _valid(ResponseReviewSerializer, request)
+        data = validated(ResponseReviewSerializer, request)
         response = services.response_review(
             actor=request.user, response=self.get_object(), accept=data["accept"], note=data.get("note", "")
         )
@@ -405,7 +399,7 @@ class RatingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
 
     @extend_schema(request=RatingSubmitSerializer, responses={201: RatingSerializer})
     def create(self, request: Request) -> ApiResponse:
-        data = _valid(RatingSubmitSerializer, request)
+        data = validated(RatingSubmitSerializer, request)
         rating = services.rating_submit(
             unit=data["unit"],
             level=data["level"],
@@ -425,7 +419,7 @@ class RatingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     @extend_schema(request=RatingCallbackSerializer, responses=RatingSerializer)
     @action(detail=True, methods=["post"])
     def callback(self, request: Request, pk: str) -> ApiResponse:
-        data = _valid(RatingCallbackSerializer, request)
+        data = validated(RatingCallbackSerializer, request)
         return self._done(
             services.rating_callback(actor=request.user, rating=self.get_object(), verified=data["verified"], note=data["note"])
         )
@@ -433,7 +427,7 @@ class RatingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     @extend_schema(request=RatingResolveSerializer, responses=RatingSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk: str) -> ApiResponse:
-        data = _valid(RatingResolveSerializer, request)
+        data = validated(RatingResolveSerializer, request)
         return self._done(
             services.rating_resolve(actor=request.user, rating=self.get_object(), resolution=data["resolution"], note=data["note"])
         )
@@ -441,25 +435,25 @@ class RatingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     @extend_schema(request=NoteSerializer, responses=RatingSerializer)
     @action(detail=True, methods=["post"])
     def fixed(self, request: Request, pk: str) -> ApiResponse:
-        data = _valid(NoteSerializer, request)
+        data = validated(NoteSerializer, request)
         return self._done(services.rating_fixed(actor=request.user, rating=self.get_object(), note=data.get("note", "")))
 
     @extend_schema(request=LevelSerializer, responses=RatingSerializer)
     @action(detail=True, methods=["post"], url_path="fix-rate")
     def fix_rate(self, request: Request, pk: str) -> ApiResponse:
-        data = _valid(LevelSerializer, request)
+        data = validated(LevelSerializer, request)
         return self._done(services.rating_fix_rate(actor=request.user, rating=self.get_object(), level=data["level"]))
 
     @extend_schema(request=RatingReasonSerializer, responses=RatingSerializer)
     @action(detail=True, methods=["post"])
     def appeal(self, request: Request, pk: str) -> ApiResponse:
-        data = _valid(RatingReasonSerializer, request)
+        data = validated(RatingReasonSerializer, request)
         return self._done(services.rating_appeal(actor=request.user, rating=self.get_object(), reason=data["reason"]))
 
     @extend_schema(request=DecideSerializer, responses=RatingSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> ApiResponse:
-        data = _valid(DecideSerializer, request)
+        data = validated(DecideSerializer, request)
         return self._done(
             services.rating_appeal_decide(actor=request.user, rating=self.get_object(), upheld=data["upheld"], note=data["note"])
         )

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from core import permissions as gate
-from core.api import GateViewSetMixin
+from core.api import GateViewSetMixin, validated
 from inspections import figures, selectors, services
 from inspections.choices import InspectionMode, Verdict
 from inspections.filters import AssignmentFilter, CircularFilter, FindingFilter, RoundFilter, TaskFilter
@@ -366,9 +366,8 @@ class TaskViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     @action(detail=True, methods=["post"])
     def team(self, request: Request, pk: str) -> Response:
         """The office sets the team by hand; the reason for the override is kept."""
-        body = TeamSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.task_team_set(actor=request.user, task=self.get_object(), **body.validated_data)
+        data = validated(TeamSerializer, request)
+        services.task_team_set(actor=request.user, task=self.get_object(), **data)
         return self._task(request)
 
     @extend_schema(request=None, responses=TaskSerializer)
@@ -381,9 +380,8 @@ class TaskViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     @extend_schema(request=InspectionReasonSerializer, responses=TaskSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        body = InspectionReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.task_cancel(actor=request.user, task=self.get_object(), reason=body.validated_data["reason"])
+        data = validated(InspectionReasonSerializer, request)
+        services.task_cancel(actor=request.user, task=self.get_object(), reason=data["reason"])
         return self._task(request)
 
     def _mine(self) -> TaskAssignment:
@@ -480,9 +478,8 @@ class FindingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def partial_update(self, request: Request, pk: str) -> Response:
         """Save the draft's text (or a finding returned for more evidence)."""
         finding = self.get_object()
-        body = FindingUpdateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.finding_update(actor=request.user, finding=finding, **body.validated_data)
+        data = validated(FindingUpdateSerializer, request)
+        services.finding_update(actor=request.user, finding=finding, **data)
         return _detail(self, finding)
 
     @extend_schema(responses=EvidenceSerializer(many=True))
@@ -519,9 +516,7 @@ class FindingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def review(self, request: Request, pk: str) -> Response:
         """Confirm, return for more evidence, or dismiss (with a reason)."""
         finding = self.get_object()
-        body = FindingReviewSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = validated(FindingReviewSerializer, request)
         if data["action"] == "confirm":
             services.finding_confirm(actor=request.user, finding=finding, staff=data["staff"], note_text=data["note"])
         elif data["action"] == "return":
@@ -541,9 +536,8 @@ class FindingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def verify(self, request: Request, pk: str) -> Response:
         """The unit's verification: true, partly true or untrue, with reasons and files."""
         finding = self.get_object()
-        body = VerifySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.finding_verify(actor=request.user, finding=finding, **body.validated_data)
+        data = validated(VerifySerializer, request)
+        services.finding_verify(actor=request.user, finding=finding, **data)
         return _detail(self, finding)
 
     @extend_schema(request={"multipart/form-data": RectifySerializer, "application/json": RectifySerializer}, responses=FindingSerializer)
@@ -551,9 +545,8 @@ class FindingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def rectify(self, request: Request, pk: str) -> Response:
         """The unit's rectification report, before its deadline."""
         finding = self.get_object()
-        body = RectifySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.rectification_report(actor=request.user, finding=finding, **body.validated_data)
+        data = validated(RectifySerializer, request)
+        services.rectification_report(actor=request.user, finding=finding, **data)
         return _detail(self, finding)
 
     @extend_schema(request=DecisionSerializer, responses=FindingSerializer)
@@ -561,9 +554,7 @@ class FindingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def acceptance(self, request: Request, pk: str) -> Response:
         """Accept the rectification, or reject it with a reason and a new deadline."""
         finding = self.get_object()
-        body = DecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = validated(DecisionSerializer, request)
         if data["decision"] == "accept":
             services.rectification_accept(actor=request.user, finding=finding, note_text=data["note"])
         else:
@@ -575,9 +566,7 @@ class FindingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def untrue(self, request: Request, pk: str) -> Response:
         """Agree that the finding is untrue, or send it back for verification."""
         finding = self.get_object()
-        body = DecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = validated(DecisionSerializer, request)
         if data["decision"] == "accept":
             services.finding_untrue_accept(actor=request.user, finding=finding, note_text=data["note"])
         else:
@@ -588,18 +577,16 @@ class FindingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     @action(detail=True, methods=["post"])
     def deadline(self, request: Request, pk: str) -> Response:
         finding = self.get_object()
-        body = DeadlineSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.finding_deadline_set(actor=request.user, finding=finding, **body.validated_data)
+        data = validated(DeadlineSerializer, request)
+        services.finding_deadline_set(actor=request.user, finding=finding, **data)
         return _detail(self, finding)
 
     @extend_schema(request=InspectionReasonSerializer, responses=FindingSerializer)
     @action(detail=True, methods=["post"])
     def overturn(self, request: Request, pk: str) -> Response:
         finding = self.get_object()
-        body = InspectionReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.finding_overturn(actor=request.user, finding=finding, reason=body.validated_data["reason"])
+        data = validated(InspectionReasonSerializer, request)
+        services.finding_overturn(actor=request.user, finding=finding, reason=data["reason"])
         return _detail(self, finding)
 
 
