@@ -555,10 +555,9 @@ class FindingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         """Accept the rectification, or reject it with a reason and a new deadline."""
         finding = self.get_object()
         data = validated(DecisionSerializer, request)
-        if data["decision"] == "accept":
-            services.rectification_accept(actor=request.user, finding=finding, note_text=data["note"])
-        else:
-            services.rectification_reject(actor=request.user, finding=finding, reason=data["note"], new_due=data["new_due"])
+        services.rectification_decide(
+            actor=request.user, finding=finding, decision=data["decision"], note=data["note"], new_due=data["new_due"]
+        )
         return _detail(self, finding)
 
     @extend_schema(request=DecisionSerializer, responses=FindingSerializer)
@@ -567,10 +566,9 @@ class FindingViewSet(GateViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         """Agree that the finding is untrue, or send it back for verification."""
         finding = self.get_object()
         data = validated(DecisionSerializer, request)
-        if data["decision"] == "accept":
-            services.finding_untrue_accept(actor=request.user, finding=finding, note_text=data["note"])
-        else:
-            services.finding_untrue_reject(actor=request.user, finding=finding, reason=data["note"], new_due=data["new_due"])
+        services.finding_untrue_decide(
+            actor=request.user, finding=finding, decision=data["decision"], note=data["note"], new_due=data["new_due"]
+        )
         return _detail(self, finding)
 
     @extend_schema(request=DeadlineSerializer, responses=FindingSerializer)

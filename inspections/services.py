@@ -1206,6 +1206,11 @@ def finding_verify(
     return finding
 
 
+def _tell_unit(finding: Finding, message: str) -> None:
+    """Tell the unit's users of the office's decision on one of its findings."""
+    note.send(note.unit_users(finding.unit), note.DECISION, message, _url("finding", finding.pk))
+
+
 def finding_untrue_accept(*, actor: Any, finding: Finding, note_text: str = "") -> Finding:
     """The office agrees with the unit that the finding is untrue: it is closed."""
     with transaction.atomic():
@@ -1220,12 +1225,7 @@ def finding_untrue_accept(*, actor: Any, finding: Finding, note_text: str = "") 
         )
         audit_record(action="inspections.finding.untrue_accept", actor=actor, obj=finding, detail={"note": note_text})
         _event(finding, "untrue_accept", _("效能办认定不属实，办结"), actor, note_text.strip(), for_unit=True)
-        note.send(
-            note.unit_users(finding.unit),
-            note.DECISION,
-            _("问题%(ref)s经审核不属实，已办结") % {"ref": finding.reference},
-            _url("finding", finding.pk),
-        )
+        _tell_unit(finding, _("问题%(ref)s经审核不属实，已办结") % {"ref": finding.reference})
     return finding
 
 
@@ -1248,12 +1248,7 @@ def finding_untrue_reject(*, actor: Any, finding: Finding, reason: str, new_due:
         )
         audit_record(action="inspections.finding.untrue_reject", actor=actor, obj=finding, detail={"reason": reason, "verify_due": due})
         _event(finding, "untrue_reject", _("效能办不同意“不属实”，限%(due)s前重新核查") % {"due": _fmt(due)}, actor, reason, for_unit=True)
-        note.send(
-            note.unit_users(finding.unit),
-            note.DECISION,
-            _("问题%(ref)s须重新核查，期限%(due)s") % {"ref": finding.reference, "due": _fmt(due)},
-            _url("finding", finding.pk),
-        )
+        _tell_unit(finding, _("问题%(ref)s须重新核查，期限%(due)s") % {"ref": finding.reference, "due": _fmt(due)})
     return finding
 
 
@@ -1281,6 +1276,13 @@ def rectification_report(*, actor: Any, finding: Finding, text: str, files: Iter
     return report
 
 
+def finding_untrue_decide(*, actor: Any, finding: Finding, decision: str, note: str, new_due: date | None = None) -> Finding:
+    """The office's answer to a unit's “untrue”: accept closes it, anything else sends it back."""
+    if decision == "accept":
+        return finding_untrue_accept(actor=actor, finding=finding, note_text=note)
+    return finding_untrue_reject(actor=actor, finding=finding, reason=note, new_due=new_due)
+
+
 def _pending_report(finding: Finding) -> Rectification:
     report = finding.rectifications.filter(decision=RectificationDecision.PENDING).order_by("-reported_at").first()
     if report is None:
@@ -1299,12 +1301,7 @@ def rectification_accept(*, actor: Any, finding: Finding, note_text: str = "") -
         )
         audit_record(action="inspections.rectification.accept", actor=actor, obj=finding, detail={"rectification": report.pk})
         _event(finding, "accept", _("整改验收通过，办结"), actor, note_text.strip(), for_unit=True)
-        note.send(
-            note.unit_users(finding.unit),
-            note.DECISION,
-            _("问题%(ref)s整改验收通过") % {"ref": finding.reference},
-            _url("finding", finding.pk),
-        )
+        _tell_unit(finding, _("问题%(ref)s整改验收通过") % {"ref": finding.reference})
     return finding
 
 
@@ -1330,13 +1327,15 @@ def rectification_reject(*, actor: Any, finding: Finding, reason: str, new_due: 
         )
         audit_record(action="inspections.rectification.reject", actor=actor, obj=finding, detail={"reason": reason, "rectify_due": due})
         _event(finding, "reject", _("整改验收不通过，限%(due)s前重新整改") % {"due": _fmt(due)}, actor, reason, for_unit=True)
-        note.send(
-            note.unit_users(finding.unit),
-            note.DECISION,
-            _("问题%(ref)s整改验收不通过，请于%(due)s前重新整改") % {"ref": finding.reference, "due": _fmt(due)},
-            _url("finding", finding.pk),
-        )
+        _tell_unit(finding, _("问题%(ref)s整改验收不通过，请于%(due)s前重新整改") % {"ref": finding.reference, "due": _fmt(due)})
     return finding
+
+
+def rectification_decide(*, actor: Any, finding: Finding, decision: str, note: str, new_due: date | None = None) -> Finding:
+    """验收: accept closes the finding, anything else sends it back with a new deadline."""
+    if decision == "accept":
+        return rectification_accept(actor=actor, finding=finding, note_text=note)
+    return rectification_reject(actor=actor, finding=finding, reason=note, new_due=new_due)
 
 
 def finding_deadline_set(*, actor: Any, finding: Finding, new_due: date | None, reason: str) -> Finding:
@@ -1371,12 +1370,7 @@ def finding_deadline_set(*, actor: Any, finding: Finding, new_due: date | None, 
             reason,
             for_unit=True,
         )
-        note.send(
-            note.unit_users(finding.unit),
-            note.DECISION,
-            _("问题%(ref)s的%(what)s期限改为%(due)s") % {"ref": finding.reference, "what": what, "due": _fmt(due)},
-            _url("finding", finding.pk),
-        )
+        _tell_unit(finding, _("问题%(ref)s的%(what)s期限改为%(due)s") % {"ref": finding.reference, "what": what, "due": _fmt(due)})
     return finding
 
 
@@ -1399,12 +1393,7 @@ def finding_overturn(*, actor: Any, finding: Finding, reason: str) -> Finding:
         )
         audit_record(action="inspections.finding.overturn", actor=actor, obj=finding, detail={"reason": reason, "verdict": finding.verdict})
         _event(finding, "overturn", _("经复核认定不属实"), actor, reason, for_unit=True)
-        note.send(
-            note.unit_users(finding.unit),
-            note.DECISION,
-            _("问题%(ref)s经复核认定不属实") % {"ref": finding.reference},
-            _url("finding", finding.pk),
-        )
+        _tell_unit(finding, _("问题%(ref)s经复核认定不属实") % {"ref": finding.reference})
         events.publish("inspections.finding.untrue_on_review", finding=finding)
     return finding
 

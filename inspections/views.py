@@ -772,9 +772,9 @@ class FindingAcceptanceView(FindingActionView):
         return DecisionForm(request.POST)
 
     def call(self, request: HttpRequest, finding: Finding, data: dict[str, Any]) -> Any:
-        if data["decision"] == "accept":
-            return services.rectification_accept(actor=request.user, finding=finding, note_text=data["note"])
-        return services.rectification_reject(actor=request.user, finding=finding, reason=data["note"], new_due=data["new_due"])
+        return services.rectification_decide(
+            actor=request.user, finding=finding, decision=data["decision"], note=data["note"], new_due=data["new_due"]
+        )
 
 
 class FindingUntrueView(FindingActionView):
@@ -786,9 +786,9 @@ class FindingUntrueView(FindingActionView):
         return DecisionForm(request.POST)
 
     def call(self, request: HttpRequest, finding: Finding, data: dict[str, Any]) -> Any:
-        if data["decision"] == "accept":
-            return services.finding_untrue_accept(actor=request.user, finding=finding, note_text=data["note"])
-        return services.finding_untrue_reject(actor=request.user, finding=finding, reason=data["note"], new_due=data["new_due"])
+        return services.finding_untrue_decide(
+            actor=request.user, finding=finding, decision=data["decision"], note=data["note"], new_due=data["new_due"]
+        )
 
 
 class FindingDeadlineView(FindingActionView):
